@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Buffer objects. Every device of the platform addresses host memory (the
+ * point of SVM), so a buffer's storage is one host allocation that commands
+ * reach through the device's operations. */
+#ifndef SVMGPU_MEM_H
+#define SVMGPU_MEM_H
+
+#include "object.h"
+#include <pthread.h>
+
+#define SVMGPU_MAX_MEM_PROPS 8
+
+struct svmgpu_mem_dtor {
+	struct svmgpu_mem_dtor *next;
+	void(CL_CALLBACK *fn)(cl_mem, void *);
+	void *user_data;
+};
+
+struct _cl_mem {
+	struct svmgpu_object obj;
+	cl_context context;
+	cl_mem_object_type type;
+	cl_mem_flags flags;
+	size_t size;
+	void *host_ptr;      /* CL_MEM_HOST_PTR as the application gave it */
+	char *data;          /* storage: own, host_ptr (USE_HOST_PTR), SVM, or parent's */
+	bool owns_data;
+	bool uses_svm_pointer; /* created over SVM memory (CL_MEM_USES_SVM_POINTER) */
+	cl_mem parent;       /* sub-buffers: retained parent */
+	size_t origin;
+	cl_mem_properties props[2 * SVMGPU_MAX_MEM_PROPS + 1];
+	size_t props_len;
+	atomic_uint map_count;
+	pthread_mutex_t lock;
+	struct svmgpu_mem_dtor *dtors; /* run last-registered first */
+};
+
+static inline bool svmgpu_mem_valid(cl_mem m)
+{
+	return svmgpu_object_is(m, SVMGPU_MAGIC_MEM);
+}
+
+void svmgpu_mem_retain(cl_mem m);
+void svmgpu_mem_release(cl_mem m);
+
+#endif

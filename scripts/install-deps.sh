@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian 12 packages svmgpu needs, only those that are missing.
+#   scripts/install-deps.sh            every group below
+#   scripts/install-deps.sh build icd  only the named groups
+# Quiet when nothing is missing; runs apt-get update only when it must install.
+# Uses sudo only when not root.
+set -euo pipefail
+
+declare -A groups
+# meson is a Python program, so python3 comes with it anyway; the test
+# summary uses it (standard library only).
+groups[build]="meson ninja-build pkg-config gcc libc6-dev python3"
+# The ICD and libsvm: OpenCL headers, the ICD loader to link tests against, libdrm.
+groups[icd]="libdrm-dev opencl-c-headers ocl-icd-opencl-dev"
+# Tests and the benchmark: clinfo, pocl as the reference platform, valgrind.
+groups[test]="clinfo pocl-opencl-icd valgrind"
+# Later issues add groups here, e.g. the kernel compiler (clang-19 libclc-19
+# llvm-19) and the kernel tests (qemu, a kernel image, busybox).
+order="build icd test"
+
+want=("$@")
+[ ${#want[@]} -gt 0 ] || read -r -a want <<<"$order"
+
+missing=()
+for g in "${want[@]}"; do
+	if [ -z "${groups[$g]+x}" ]; then
+		echo "install-deps: unknown group '$g' (groups: $order)" >&2
+		exit 2
+	fi
+	for p in ${groups[$g]}; do
+		if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+			missing+=("$p")
+		fi
+	done
+done
+[ ${#missing[@]} -gt 0 ] || exit 0
+
+if ! command -v apt-get >/dev/null; then
+	echo "install-deps: missing ${missing[*]}, and no apt-get to install them (Debian 12 expected)" >&2
+	exit 1
+fi
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+	if ! command -v sudo >/dev/null; then
+		echo "install-deps: missing ${missing[*]}; run as root or install sudo" >&2
+		exit 1
+	fi
+	sudo=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+"${sudo[@]}" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" </dev/null
