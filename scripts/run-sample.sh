@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-deps.sh
+echo "building build/ (meson, ninja)"
 if [ -f build/meson-private/coredata.dat ]; then
 	meson setup --reconfigure build >build/setup.log 2>&1 || { cat build/setup.log; exit 1; }
 else

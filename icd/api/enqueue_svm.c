@@ -18,6 +18,7 @@
 #include "scheduler.h"
 #include "svm_registry.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -120,6 +121,8 @@ SVMGPU_API cl_int CL_API_CALL clEnqueueSVMFree(
 	if (err)
 		return err;
 
+	if ((unsigned long long)num_svm_pointers * sizeof(void *) > SIZE_MAX - sizeof(*p))
+		return CL_OUT_OF_HOST_MEMORY; /* only possible on 32-bit hosts */
 	p = malloc(sizeof(*p) + (size_t)num_svm_pointers * sizeof(void *));
 	if (!p)
 		return CL_OUT_OF_HOST_MEMORY;
@@ -233,8 +236,9 @@ SVMGPU_API cl_int CL_API_CALL clEnqueueSVMMemFill(cl_command_queue command_queue
 		return SVMGPU_ERR(CL_INVALID_VALUE, "svm_ptr %p is not aligned to pattern_size %zu",
 				  svm_ptr, pattern_size);
 	if (size & (pattern_size - 1))
-		return SVMGPU_ERR(CL_INVALID_VALUE, "size %zu is not a multiple of pattern_size %zu",
-				  size, pattern_size);
+		return SVMGPU_ERR(CL_INVALID_VALUE,
+				  "size %zu is not a multiple of pattern_size %zu", size,
+				  pattern_size);
 	kind = classify(command_queue, svm_ptr, size, NULL);
 	if (kind == RANGE_BAD || (kind == RANGE_SYSTEM && !system_svm(command_queue)))
 		return SVMGPU_ERR(CL_INVALID_VALUE, "%zu bytes at %p are not SVM memory", size,
@@ -397,6 +401,8 @@ SVMGPU_API cl_int CL_API_CALL clEnqueueSVMMigrateMem(cl_command_queue command_qu
 		return SVMGPU_ERR(CL_INVALID_VALUE, "flags 0x%llx", (unsigned long long)flags);
 
 	/* The payload is filled while checking: each range is looked up once. */
+	if ((unsigned long long)num_svm_pointers * sizeof(p->ranges[0]) > SIZE_MAX - sizeof(*p))
+		return CL_OUT_OF_HOST_MEMORY; /* only possible on 32-bit hosts */
 	p = malloc(sizeof(*p) + (size_t)num_svm_pointers * sizeof(p->ranges[0]));
 	if (!p)
 		return CL_OUT_OF_HOST_MEMORY;

@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #define ACCESS_FLAGS (CL_MEM_READ_WRITE | CL_MEM_WRITE_ONLY | CL_MEM_READ_ONLY)
@@ -56,9 +57,9 @@ static cl_int check_flags(cl_mem_flags flags)
 }
 
 /* The alignment of a buffer's own storage: what every device of the context
- * asks (CL_DEVICE_MEM_BASE_ADDR_ALIGN, in bits), at least 128 bytes, a page
- * for large buffers; always a power of two for posix_memalign. */
-static size_t storage_align(cl_context ctx, size_t size)
+ * asks (CL_DEVICE_MEM_BASE_ADDR_ALIGN, in bits), at least 128 bytes; always
+ * a power of two for posix_memalign. */
+static size_t storage_align(cl_context ctx)
 {
 	size_t align = MIN_ALIGN, p = 1;
 
@@ -68,15 +69,42 @@ static size_t storage_align(cl_context ctx, size_t size)
 		if (a > align)
 			align = a;
 	}
-	if (size >= LARGE_BUFFER) {
-		long page = sysconf(_SC_PAGESIZE);
-
-		if (page > 0 && (size_t)page > align)
-			align = (size_t)page;
-	}
 	while (p < align)
 		p <<= 1;
 	return p;
+}
+
+/* Large buffers are whole pages of their own (for the devices that map or
+ * migrate page by page), from mmap: zero and lazily backed. */
+static bool storage_is_mapped(cl_context ctx, size_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return size >= LARGE_BUFFER && page > 0 && storage_align(ctx) <= (size_t)page;
+}
+
+/* Zeroed storage: contents are undefined by the specification, but a read of
+ * a fresh buffer must not hand out stale heap data (nor trouble valgrind). */
+static void *storage_alloc(cl_context ctx, size_t size)
+{
+	void *p = NULL;
+
+	if (storage_is_mapped(ctx, size)) {
+		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		return p == MAP_FAILED ? NULL : p;
+	}
+	if (posix_memalign(&p, storage_align(ctx), size))
+		return NULL;
+	memset(p, 0, size);
+	return p;
+}
+
+static void storage_free(cl_context ctx, void *p, size_t size)
+{
+	if (storage_is_mapped(ctx, size))
+		munmap(p, size);
+	else
+		free(p);
 }
 
 static cl_mem mem_new(cl_context ctx, cl_mem_flags flags, size_t size)
@@ -162,9 +190,9 @@ static cl_mem create_buffer(cl_context ctx, const cl_mem_properties *props, cl_m
 		m->data = host_ptr;
 		m->uses_svm_pointer = in_svm;
 	} else {
-		void *p = NULL;
+		void *p = storage_alloc(ctx, size);
 
-		if (posix_memalign(&p, storage_align(ctx, size), size)) {
+		if (!p) {
 			pthread_mutex_destroy(&m->lock);
 			free(m);
 			return svmgpu_fail(errcode_ret,
@@ -310,7 +338,7 @@ void svmgpu_mem_release(cl_mem m)
 	}
 	svmgpu_map_forget(m);
 	if (m->owns_data)
-		free(m->data);
+		storage_free(m->context, m->data, m->size);
 	parent = m->parent;
 	ctx = m->context;
 	pthread_mutex_destroy(&m->lock);

@@ -67,6 +67,7 @@ static cl_command_queue queue_create(cl_context ctx, cl_device_id dev,
 	if (!q)
 		return svmgpu_fail(errcode_ret, CL_OUT_OF_HOST_MEMORY);
 	svmgpu_object_init(&q->obj, SVMGPU_MAGIC_QUEUE);
+	atomic_init(&q->num_inflight, 0);
 	q->context = ctx;
 	svmgpu_context_retain(ctx);
 	q->device = dev;

@@ -20,6 +20,7 @@ struct _cl_command_queue {
 	cl_event last_barrier; /* newest incomplete barrier (weak, out-of-order) */
 	cl_event inflight;     /* list of incomplete commands, oldest first (weak) */
 	cl_event inflight_tail;
+	atomic_uint num_inflight; /* written under the lock, read without it */
 };
 
 static inline bool svmgpu_queue_valid(cl_command_queue q)

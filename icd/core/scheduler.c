@@ -221,6 +221,7 @@ static void queue_link(cl_command_queue q, cl_event ev)
 	else
 		q->inflight = ev;
 	q->inflight_tail = ev;
+	atomic_fetch_add_explicit(&q->num_inflight, 1, memory_order_relaxed);
 	q->last = ev;
 	if (ev->is_barrier)
 		q->last_barrier = ev;
@@ -237,6 +238,7 @@ static void queue_unlink(cl_command_queue q, cl_event ev)
 	else
 		q->inflight_tail = ev->qprev;
 	ev->qprev = ev->qnext = NULL;
+	atomic_fetch_sub_explicit(&q->num_inflight, 1, memory_order_release);
 	if (q->last == ev)
 		q->last = NULL;
 	if (q->last_barrier == ev)
@@ -403,12 +405,7 @@ void svmgpu_queue_finish(cl_command_queue q)
 
 bool svmgpu_queue_idle(cl_command_queue q)
 {
-	bool idle;
-
-	pthread_mutex_lock(&S.lock);
-	idle = q->inflight == NULL;
-	pthread_mutex_unlock(&S.lock);
-	return idle;
+	return atomic_load_explicit(&q->num_inflight, memory_order_acquire) == 0;
 }
 
 /* ---- enqueue ---- */
@@ -494,10 +491,8 @@ cl_int svmgpu_command_submit(cl_event ev, cl_uint n, const cl_event *wait_list, 
 
 	if (!blocking)
 		return CL_SUCCESS;
-	if (run_here) {
-		svmgpu_event_retain(ev); /* execute() drops the scheduler's reference */
-		execute(ev);
-	}
+	if (run_here)
+		execute(ev); /* drops the scheduler's reference; ours stays */
 	status = svmgpu_event_wait(ev);
 	svmgpu_event_release(ev);
 	return status < 0 ? CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST : CL_SUCCESS;

@@ -595,7 +595,7 @@ static void fills(struct tu_env *env)
 			pattern[i] = (unsigned char)rnd();
 		for (size_t i = 0; i < N; i++)
 			want[i] = (unsigned char)(i ^ ps);
-		CHECK_OK(clEnqueueWriteBuffer(env->queue, m, CL_FALSE, 0, N, want, 0, NULL, NULL),
+		CHECK_OK(clEnqueueWriteBuffer(env->queue, m, CL_TRUE, 0, N, want, 0, NULL, NULL),
 			 "background");
 		for (size_t i = 0; i < size; i++)
 			want[off + i] = pattern[i % ps];

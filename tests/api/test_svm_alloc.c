@@ -74,7 +74,8 @@ static void flag_matrix(struct tu_env *env, cl_device_svm_capabilities caps)
 	for (size_t i = 0; i < sizeof(access) / sizeof(access[0]); i++) {
 		for (size_t j = 0; j < sizeof(grain) / sizeof(grain[0]); j++) {
 			cl_svm_mem_flags f = access[i] | grain[j];
-			bool want = !((f & CL_MEM_SVM_ATOMICS) && !(f & CL_MEM_SVM_FINE_GRAIN_BUFFER));
+			bool fine = f & CL_MEM_SVM_FINE_GRAIN_BUFFER;
+			bool want = fine || !(f & CL_MEM_SVM_ATOMICS);
 			void *p;
 
 			if ((f & CL_MEM_SVM_FINE_GRAIN_BUFFER) &&

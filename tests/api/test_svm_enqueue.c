@@ -645,8 +645,9 @@ static void migrate(void)
 		const void *ptrs[] = { a + 1, b + 3, b + 5, a, a, b + (1 << 20) - 1 };
 		const size_t sizes[] = { 1, 1, 0, 0, 4096, 1 };
 
-		CHECK_OK(clEnqueueSVMMigrateMem(env.queue, 6, ptrs, sizes, CL_MIGRATE_MEM_OBJECT_HOST,
-						0, NULL, NULL), "interior pointers, to host");
+		CHECK_OK(clEnqueueSVMMigrateMem(env.queue, 6, ptrs, sizes,
+						CL_MIGRATE_MEM_OBJECT_HOST, 0, NULL, NULL),
+			 "interior pointers, to host");
 		CHECK_OK(clEnqueueSVMMigrateMem(ooo, 6, ptrs, sizes,
 						CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED, 0, NULL,
 						NULL), "content undefined");
