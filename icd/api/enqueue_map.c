@@ -34,7 +34,6 @@ struct mapping {
 static pthread_mutex_t maps_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct mapping *maps;
 
-void svmgpu_map_forget(cl_mem m);
 
 /* Called with maps_lock held: removes the record r of (m, ptr), or when a
  * concurrent unmap took it (r is then only compared, never read), another

@@ -96,8 +96,8 @@ static cl_int buffer_span(cl_mem m, const size_t *origin, const size_t *region, 
 	size_t end;
 
 	if (!span(origin, region, row, slice, first, &end) || end > m->size)
-		return SVMGPU_ERR(CL_INVALID_VALUE, "the %s rectangle is outside the %zu-byte buffer",
-				  what, m->size);
+		return SVMGPU_ERR(CL_INVALID_VALUE,
+				  "the %s rectangle is outside the %zu-byte buffer", what, m->size);
 	return CL_SUCCESS;
 }
 

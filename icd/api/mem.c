@@ -29,7 +29,6 @@
 
 /* enqueue_map.c keeps the live mappings of every object (mem.h has no field
  * for them); a destroyed object's mappings go with it. */
-void svmgpu_map_forget(cl_mem m);
 
 static bool at_most_one(cl_mem_flags f)
 {
@@ -140,7 +139,8 @@ static cl_mem create_buffer(cl_context ctx, const cl_mem_properties *props, cl_m
 	/* OpenCL 3.0 defines no buffer property; extensions we lack do. */
 	if (props && props[0] != 0)
 		return svmgpu_fail(errcode_ret,
-				   SVMGPU_ERR(CL_INVALID_PROPERTY, "unsupported buffer property 0x%llx",
+				   SVMGPU_ERR(CL_INVALID_PROPERTY,
+					      "unsupported buffer property 0x%llx",
 					      (unsigned long long)props[0]));
 	err = check_flags(flags);
 	if (err)
@@ -172,7 +172,7 @@ static cl_mem create_buffer(cl_context ctx, const cl_mem_properties *props, cl_m
 	if (host_ptr && !(flags & (CL_MEM_USE_HOST_PTR | CL_MEM_COPY_HOST_PTR)))
 		return svmgpu_fail(errcode_ret,
 				   SVMGPU_ERR(CL_INVALID_HOST_PTR,
-					      "host_ptr given without USE_HOST_PTR or COPY_HOST_PTR"));
+					      "host_ptr without USE_HOST_PTR or COPY_HOST_PTR"));
 
 	/* No access qualifier means CL_MEM_READ_WRITE, and CL_MEM_FLAGS says so
 	 * (as pocl and the other implementations do). */

@@ -40,6 +40,10 @@ static inline bool svmgpu_mem_valid(cl_mem m)
 	return svmgpu_object_is(m, SVMGPU_MAGIC_MEM);
 }
 
+/* Drops the live-mapping records of a buffer being destroyed
+ * (api/enqueue_map.c keeps them). */
+void svmgpu_map_forget(cl_mem m);
+
 void svmgpu_mem_retain(cl_mem m);
 void svmgpu_mem_release(cl_mem m);
 

@@ -602,7 +602,8 @@ static void fills(struct tu_env *env)
 		CHECK_OK(clEnqueueFillBuffer(env->queue, m, pattern, ps, off, size, 0, NULL, NULL),
 			 "fill, pattern size %zu", ps);
 		memset(pattern, 0xee, sizeof(pattern)); /* the call copied it */
-		CHECK_OK(clEnqueueReadBuffer(env->queue, m, CL_TRUE, 0, N, got, 0, NULL, NULL), "r");
+		CHECK_OK(clEnqueueReadBuffer(env->queue, m, CL_TRUE, 0, N, got, 0, NULL, NULL),
+			 "r");
 		CHECK(memcmp(want, got, N) == 0, "fill with a %zu-byte pattern at %zu+%zu", ps, off,
 		      size);
 	}
@@ -733,7 +734,8 @@ static void events_and_migrate(struct tu_env *env)
 		0, CL_MIGRATE_MEM_OBJECT_HOST, CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED,
 		CL_MIGRATE_MEM_OBJECT_HOST | CL_MIGRATE_MEM_OBJECT_CONTENT_UNDEFINED};
 	for (int i = 0; i < 4; i++)
-		CHECK_OK(clEnqueueMigrateMemObjects(env->queue, 2, list, ok_flags[i], 0, NULL, NULL),
+		CHECK_OK(clEnqueueMigrateMemObjects(env->queue, 2, list, ok_flags[i], 0, NULL,
+						    NULL),
 			 "migrate flags 0x%llx", (unsigned long long)ok_flags[i]);
 	CHECK_OK(clEnqueueMigrateMemObjects(env->queue, 1, list, 0, 0, NULL, &mg), "migrate");
 	CHECK_OK(clWaitForEvents(1, &mg), "migration completes");

@@ -93,7 +93,8 @@ static void random_read_write(struct tu_env *env)
 		random_region(region);
 		random_shape(&b, region);
 		random_shape(&h, region);
-		size_t bsize = end_of(&b, region) + urand(0, 15), hsize = end_of(&h, region) + urand(0, 15);
+		size_t bsize = end_of(&b, region) + urand(0, 15);
+		size_t hsize = end_of(&h, region) + urand(0, 15);
 		unsigned char *bg = malloc(bsize), *want = malloc(bsize), *got = malloc(bsize);
 		unsigned char *host = malloc(hsize), *hwant = malloc(hsize), *hgot = malloc(hsize);
 		cl_mem m = clCreateBuffer(env->context, 0, bsize, NULL, &err);
@@ -146,7 +147,8 @@ static void random_copy(struct tu_env *env)
 		random_region(region);
 		random_shape(&s, region);
 		random_shape(&d, region);
-		size_t ssize = end_of(&s, region) + urand(0, 7), dsize = end_of(&d, region) + urand(0, 7);
+		size_t ssize = end_of(&s, region) + urand(0, 7);
+		size_t dsize = end_of(&d, region) + urand(0, 7);
 		unsigned char *src = malloc(ssize), *want = malloc(dsize), *got = malloc(dsize);
 		cl_mem a, b;
 
@@ -156,8 +158,8 @@ static void random_copy(struct tu_env *env)
 		b = clCreateBuffer(env->context, CL_MEM_COPY_HOST_PTR, dsize, want, &err);
 		REQUIRE(a && b, "buffers");
 		ref_copy(want, &d, src, &s, region);
-		CHECK_OK(clEnqueueCopyBufferRect(env->queue, a, b, s.origin, d.origin, region, s.row,
-						 s.slice, d.row, d.slice, 0, NULL, NULL),
+		CHECK_OK(clEnqueueCopyBufferRect(env->queue, a, b, s.origin, d.origin, region,
+						 s.row, s.slice, d.row, d.slice, 0, NULL, NULL),
 			 "copy rect");
 		CHECK_OK(clEnqueueReadBuffer(env->queue, b, CL_TRUE, 0, dsize, got, 0, NULL, NULL),
 			 "r");
