@@ -15,9 +15,12 @@ groups[build]="meson ninja-build pkg-config gcc libc6-dev python3"
 groups[icd]="libdrm-dev opencl-c-headers ocl-icd-opencl-dev"
 # Tests and the benchmark: clinfo, pocl as the reference platform, valgrind.
 groups[test]="clinfo pocl-opencl-icd valgrind"
+# The OpenCL C compiler of the CPU device: clang-19 as the front end, LLVM 19
+# (its C API) for code generation, libclc for the NVPTX built-ins.
+groups[compiler]="clang-19 llvm-19-dev libclc-19"
 # Later issues add groups here, e.g. the kernel compiler (clang-19 libclc-19
 # llvm-19) and the kernel tests (qemu, a kernel image, busybox).
-order="build icd test"
+order="build icd compiler test"
 
 want=("$@")
 [ ${#want[@]} -gt 0 ] || read -r -a want <<<"$order"

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/* svmgpu program binaries: a header, the kernels' metadata (executables)
+ * and a payload (LLVM bitcode for objects and libraries, a shared object for
+ * executables). What clGetProgramInfo(CL_PROGRAM_BINARIES) returns and the
+ * on-disk cache stores. */
+#ifndef SVMGPU_BINARY_H
+#define SVMGPU_BINARY_H
+
+#include "compiler.h"
+
+/* A new binary (malloc'd); NULL when out of memory. */
+void *svmgpu_binary_pack(enum svmgpu_binary_kind kind, const struct svmgpu_kernel_meta *k,
+			 uint32_t num_kernels, const void *payload, size_t payload_size,
+			 size_t *size);
+
+/* Reads a binary: its payload (pointing into it) and, for executables, the
+ * kernels (malloc'd, free with svmgpu_kernel_meta_free). */
+enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
+					     struct svmgpu_kernel_meta **k, uint32_t *num_kernels,
+					     const void **payload, size_t *payload_size);
+
+#endif

@@ -1,0 +1,769 @@
+// SPDX-License-Identifier: MIT
+/* Code generation in process, with the LLVM-C API.
+ *
+ * The front end's module is linked with the built-in library. Each kernel
+ * (spir_kernel) gets a launcher with the C calling convention (kernel_abi.h):
+ * the loop form sets the work-item state and calls the kernel once per
+ * work-item, so that after inlining the optimiser sees a plain loop it can
+ * vectorise; the fiber form runs one work-item. __local variables become
+ * thread-local. Everything but the launchers is internalised, then the
+ * standard O3 pipeline runs and the module is emitted for the host CPU. */
+#include "codegen.h"
+#include "builtins_path.h"
+#include "log.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Linker.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPIR_KERNEL_CC 76
+#define LOCAL_AS 3
+
+static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
+static char *host_cpu, *host_features, *host_triple, *codegen_id;
+
+static void llvm_init(void)
+{
+	unsigned major, minor, patch;
+
+	LLVMInitializeNativeTarget();
+	LLVMInitializeNativeAsmPrinter();
+	host_triple = LLVMGetDefaultTargetTriple();
+	host_cpu = LLVMGetHostCPUName();
+	host_features = LLVMGetHostCPUFeatures();
+	LLVMGetVersion(&major, &minor, &patch);
+	if (asprintf(&codegen_id, "llvm%u.%u.%u|%s|%s|%s", major, minor, patch, host_triple,
+		     host_cpu, host_features) < 0)
+		codegen_id = NULL;
+}
+
+const char *svmgpu_codegen_id(void)
+{
+	pthread_once(&llvm_once, llvm_init);
+	return codegen_id ? codegen_id : "";
+}
+
+static void append_log(char **log, const char *fmt, const char *arg)
+{
+	char *msg, *joined;
+
+	if (!log || asprintf(&msg, fmt, arg) < 0)
+		return;
+	if (asprintf(&joined, "%s%s", *log ? *log : "", msg) >= 0) {
+		free(*log);
+		*log = joined;
+	}
+	free(msg);
+}
+
+static LLVMModuleRef parse(LLVMContextRef ctx, const void *bc, size_t size, char **log)
+{
+	LLVMMemoryBufferRef buf =
+		LLVMCreateMemoryBufferWithMemoryRangeCopy(bc, size, "svmgpu-object");
+	LLVMModuleRef m = NULL;
+
+	if (LLVMParseBitcodeInContext2(ctx, buf, &m)) {
+		append_log(log, "%s", "svmgpu: an object is not valid LLVM bitcode\n");
+		m = NULL;
+	}
+	LLVMDisposeMemoryBuffer(buf);
+	return m;
+}
+
+/* Links every module into the first; NULL on failure. */
+static LLVMModuleRef link_all(LLVMContextRef ctx, size_t n, const void *const *bcs,
+			      const size_t *sizes, char **log)
+{
+	LLVMModuleRef dst = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		LLVMModuleRef m = parse(ctx, bcs[i], sizes[i], log);
+
+		if (!m)
+			goto fail;
+		if (!dst) {
+			dst = m;
+		} else if (LLVMLinkModules2(dst, m)) {
+			append_log(log, "%s", "svmgpu: linking failed (a symbol defined twice?)\n");
+			goto fail;
+		}
+	}
+	return dst;
+fail:
+	if (dst)
+		LLVMDisposeModule(dst);
+	return NULL;
+}
+
+cl_int svmgpu_codegen_link_bitcode(size_t n, const void *const *bcs, const size_t *sizes,
+				   void **out, size_t *out_size, char **log)
+{
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMModuleRef m = link_all(ctx, n, bcs, sizes, log);
+	LLVMMemoryBufferRef buf;
+	cl_int err = CL_LINK_PROGRAM_FAILURE;
+
+	if (m) {
+		buf = LLVMWriteBitcodeToMemoryBuffer(m);
+		*out_size = LLVMGetBufferSize(buf);
+		*out = malloc(*out_size);
+		if (*out) {
+			memcpy(*out, LLVMGetBufferStart(buf), *out_size);
+			err = CL_SUCCESS;
+		} else {
+			err = CL_OUT_OF_HOST_MEMORY;
+		}
+		LLVMDisposeMemoryBuffer(buf);
+		LLVMDisposeModule(m);
+	}
+	LLVMContextDispose(ctx);
+	return err;
+}
+
+/* ---- kernel metadata ---- */
+
+static LLVMValueRef kernel_md(LLVMContextRef ctx, LLVMValueRef fn, const char *kind)
+{
+	unsigned id = LLVMGetMDKindIDInContext(ctx, kind, (unsigned)strlen(kind));
+	size_t n;
+	LLVMValueMetadataEntry *e = LLVMGlobalCopyAllMetadata(fn, &n);
+	LLVMValueRef v = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (LLVMValueMetadataEntriesGetKind(e, (unsigned)i) == id)
+			v = LLVMMetadataAsValue(ctx, LLVMValueMetadataEntriesGetMetadata(e, (unsigned)i));
+	if (e)
+		LLVMDisposeValueMetadataEntries(e);
+	return v;
+}
+
+static LLVMValueRef md_op(LLVMValueRef node, unsigned i)
+{
+	LLVMValueRef ops[64], *all = ops, v = NULL;
+	unsigned n;
+
+	if (!node)
+		return NULL;
+	n = LLVMGetMDNodeNumOperands(node);
+	if (i >= n)
+		return NULL;
+	if (n > 64)
+		all = malloc(n * sizeof(*all));
+	if (!all)
+		return NULL;
+	LLVMGetMDNodeOperands(node, all);
+	v = all[i];
+	if (all != ops)
+		free(all);
+	return v;
+}
+
+static char *md_str(LLVMValueRef node, unsigned i)
+{
+	LLVMValueRef v = md_op(node, i);
+	unsigned len = 0;
+	const char *s = v ? LLVMGetMDString(v, &len) : NULL;
+
+	return s ? strndup(s, len) : strdup("");
+}
+
+static uint64_t md_int(LLVMValueRef node, unsigned i)
+{
+	LLVMValueRef v = md_op(node, i);
+
+	return v && LLVMIsAConstantInt(v) ? LLVMConstIntGetZExtValue(v) : 0;
+}
+
+static cl_kernel_arg_address_qualifier address_of(uint64_t as)
+{
+	switch (as) {
+	case 1: return CL_KERNEL_ARG_ADDRESS_GLOBAL;
+	case 2: return CL_KERNEL_ARG_ADDRESS_CONSTANT;
+	case 3: return CL_KERNEL_ARG_ADDRESS_LOCAL;
+	default: return CL_KERNEL_ARG_ADDRESS_PRIVATE;
+	}
+}
+
+static cl_kernel_arg_access_qualifier access_of(const char *s)
+{
+	if (!strcmp(s, "read_only"))
+		return CL_KERNEL_ARG_ACCESS_READ_ONLY;
+	if (!strcmp(s, "write_only"))
+		return CL_KERNEL_ARG_ACCESS_WRITE_ONLY;
+	if (!strcmp(s, "read_write"))
+		return CL_KERNEL_ARG_ACCESS_READ_WRITE;
+	return CL_KERNEL_ARG_ACCESS_NONE;
+}
+
+static cl_kernel_arg_type_qualifier type_qual_of(const char *s, bool pointer)
+{
+	cl_kernel_arg_type_qualifier q = CL_KERNEL_ARG_TYPE_NONE;
+
+	if (strstr(s, "const"))
+		q |= CL_KERNEL_ARG_TYPE_CONST;
+	if (strstr(s, "restrict"))
+		q |= CL_KERNEL_ARG_TYPE_RESTRICT;
+	if (strstr(s, "volatile"))
+		q |= CL_KERNEL_ARG_TYPE_VOLATILE;
+	if (strstr(s, "pipe"))
+		q |= CL_KERNEL_ARG_TYPE_PIPE;
+	(void)pointer;
+	return q;
+}
+
+static LLVMAttributeRef param_attr(LLVMValueRef fn, unsigned i, const char *name)
+{
+	return LLVMGetEnumAttributeAtIndex(fn, i + 1,
+					   LLVMGetEnumAttributeKindForName(name, strlen(name)));
+}
+
+static bool fill_meta(LLVMContextRef ctx, LLVMTargetDataRef td, LLVMValueRef fn,
+		      struct svmgpu_kernel_meta *k)
+{
+	LLVMValueRef as = kernel_md(ctx, fn, "kernel_arg_addr_space");
+	LLVMValueRef acc = kernel_md(ctx, fn, "kernel_arg_access_qual");
+	LLVMValueRef ty = kernel_md(ctx, fn, "kernel_arg_type");
+	LLVMValueRef tq = kernel_md(ctx, fn, "kernel_arg_type_qual");
+	LLVMValueRef nm = kernel_md(ctx, fn, "kernel_arg_name");
+	LLVMValueRef reqd = kernel_md(ctx, fn, "reqd_work_group_size");
+	LLVMValueRef hint = kernel_md(ctx, fn, "work_group_size_hint");
+	size_t len;
+	const char *name = LLVMGetValueName2(fn, &len);
+	char attrs[256] = "";
+
+	k->name = strndup(name, len);
+	k->num_args = LLVMCountParams(fn);
+	k->args = calloc(k->num_args ? k->num_args : 1, sizeof(*k->args));
+	if (!k->name || !k->args)
+		return false;
+	for (unsigned i = 0; i < k->num_args; i++) {
+		struct svmgpu_kernel_arg *a = &k->args[i];
+		LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(fn, i));
+		LLVMAttributeRef byval = param_attr(fn, i, "byval");
+		char *qual = md_str(tq, i), *access = md_str(acc, i);
+
+		a->name = md_str(nm, i);
+		a->type_name = md_str(ty, i);
+		a->address = address_of(md_int(as, i));
+		a->access = access_of(access ? access : "none");
+		free(access);
+		a->is_local = a->address == CL_KERNEL_ARG_ADDRESS_LOCAL;
+		a->is_pointer = !a->is_local && !byval &&
+				LLVMGetTypeKind(t) == LLVMPointerTypeKind;
+		a->type_qual = type_qual_of(qual ? qual : "", a->is_pointer);
+		free(qual);
+		if (byval)
+			a->size = (uint32_t)LLVMABISizeOfType(td, LLVMGetTypeAttributeValue(byval));
+		else if (a->is_pointer || a->is_local)
+			a->size = sizeof(void *);
+		else
+			a->size = (uint32_t)LLVMABISizeOfType(td, t);
+		if (!a->name || !a->type_name)
+			return false;
+	}
+	for (int d = 0; d < 3; d++) {
+		k->reqd_work_group_size[d] = md_int(reqd, (unsigned)d);
+		k->work_group_size_hint[d] = md_int(hint, (unsigned)d);
+	}
+	if (reqd)
+		snprintf(attrs, sizeof(attrs), "reqd_work_group_size(%llu,%llu,%llu)",
+			 (unsigned long long)k->reqd_work_group_size[0],
+			 (unsigned long long)k->reqd_work_group_size[1],
+			 (unsigned long long)k->reqd_work_group_size[2]);
+	if (hint)
+		snprintf(attrs + strlen(attrs), sizeof(attrs) - strlen(attrs),
+			 "%swork_group_size_hint(%llu,%llu,%llu)", *attrs ? " " : "",
+			 (unsigned long long)k->work_group_size_hint[0],
+			 (unsigned long long)k->work_group_size_hint[1],
+			 (unsigned long long)k->work_group_size_hint[2]);
+	k->attributes = strdup(attrs);
+	return k->attributes != NULL;
+}
+
+void svmgpu_kernel_meta_free(struct svmgpu_kernel_meta *k, uint32_t n)
+{
+	if (!k)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t a = 0; k[i].args && a < k[i].num_args; a++) {
+			free(k[i].args[a].name);
+			free(k[i].args[a].type_name);
+		}
+		free(k[i].args);
+		free(k[i].name);
+		free(k[i].attributes);
+	}
+	free(k);
+}
+
+/* ---- analysis ---- */
+
+/* Does fn reach the work-group synchronisation of the built-in library? */
+static bool reaches_sync(LLVMValueRef fn, LLVMValueRef sync, LLVMValueRef *seen, size_t *nseen,
+			 size_t cap)
+{
+	if (fn == sync)
+		return true;
+	for (size_t i = 0; i < *nseen; i++)
+		if (seen[i] == fn)
+			return false;
+	if (*nseen < cap)
+		seen[(*nseen)++] = fn;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+		     in = LLVMGetNextInstruction(in)) {
+			LLVMValueRef callee;
+
+			if (!LLVMIsACallInst(in))
+				continue;
+			callee = LLVMGetCalledValue(in);
+			if (callee && LLVMIsAFunction(callee) &&
+			    (callee == sync || (!LLVMIsDeclaration(callee) &&
+						reaches_sync(callee, sync, seen, nseen, cap))))
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Kernels are called with the C convention from the launchers (and from
+ * other kernels). */
+static void use_c_convention(LLVMModuleRef m)
+{
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMGetFunctionCallConv(f) == SPIR_KERNEL_CC)
+			LLVMSetFunctionCallConv(f, LLVMCCallConv);
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+			     in = LLVMGetNextInstruction(in))
+				if (LLVMIsACallInst(in) &&
+				    LLVMGetInstructionCallConv(in) == SPIR_KERNEL_CC)
+					LLVMSetInstructionCallConv(in, LLVMCCallConv);
+	}
+}
+
+/* Every function is compiled for the host CPU, so that the built-ins
+ * (compiled for generic x86-64) inline into kernels. */
+static void set_host_attributes(LLVMContextRef ctx, LLVMValueRef f)
+{
+	LLVMAttributeRef cpu = LLVMCreateStringAttribute(ctx, "target-cpu", 10, host_cpu,
+							  (unsigned)strlen(host_cpu));
+	LLVMAttributeRef feat = LLVMCreateStringAttribute(ctx, "target-features", 15,
+							   host_features,
+							   (unsigned)strlen(host_features));
+
+	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, cpu);
+	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, feat);
+}
+
+/* ---- launchers ---- */
+
+struct launcher_env {
+	LLVMContextRef ctx;
+	LLVMModuleRef m;
+	LLVMBuilderRef b;
+	LLVMTypeRef i64, ptr, voidt;
+	LLVMValueRef wi;          /* the thread-local work-item state */
+	LLVMValueRef tls_address; /* llvm.threadlocal.address.p0 */
+	LLVMTypeRef tls_address_type;
+};
+
+static LLVMValueRef byte_gep(struct launcher_env *e, LLVMValueRef base, size_t offset)
+{
+	LLVMValueRef idx = LLVMConstInt(e->i64, offset, 0);
+
+	return LLVMBuildGEP2(e->b, LLVMInt8TypeInContext(e->ctx), base, &idx, 1, "");
+}
+
+static LLVMValueRef load_i64(struct launcher_env *e, LLVMValueRef base, size_t offset)
+{
+	return LLVMBuildLoad2(e->b, e->i64, byte_gep(e, base, offset), "");
+}
+
+static LLVMValueRef wi_state(struct launcher_env *e)
+{
+	LLVMValueRef arg = e->wi;
+
+	return LLVMBuildCall2(e->b, e->tls_address_type, e->tls_address, &arg, 1, "wi");
+}
+
+static void set_local_id(struct launcher_env *e, int dim, LLVMValueRef v)
+{
+	LLVMBuildStore(e->b, v, byte_gep(e, wi_state(e),
+					 offsetof(struct svmgpu_wi_state, local_id) + 8 * (size_t)dim));
+}
+
+/* Loads the kernel's arguments from args[] and calls it. */
+static void call_kernel(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef *argv)
+{
+	unsigned n = LLVMCountParams(kernel);
+	LLVMValueRef call = LLVMBuildCall2(e->b, LLVMGlobalGetValueType(kernel), kernel, argv, n, "");
+
+	LLVMSetInstructionCallConv(call, LLVMCCallConv);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned count = LLVMGetAttributeCountAtIndex(kernel, i + 1);
+		LLVMAttributeRef attrs[32];
+
+		if (count > 32)
+			count = 32;
+		LLVMGetAttributesAtIndex(kernel, i + 1, attrs);
+		for (unsigned a = 0; a < count; a++)
+			LLVMAddCallSiteAttribute(call, i + 1, attrs[a]);
+	}
+}
+
+static LLVMValueRef *load_args(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef args)
+{
+	unsigned n = LLVMCountParams(kernel);
+	LLVMValueRef *argv = calloc(n ? n : 1, sizeof(*argv));
+
+	if (!argv)
+		return NULL;
+	for (unsigned i = 0; i < n; i++) {
+		LLVMValueRef slot = LLVMBuildGEP2(e->b, e->ptr, args,
+						  (LLVMValueRef[]){LLVMConstInt(e->i64, i, 0)}, 1, "");
+		LLVMValueRef p = LLVMBuildLoad2(e->b, e->ptr, slot, "");
+
+		if (param_attr(kernel, i, "byval"))
+			argv[i] = p; /* the callee copies the bytes */
+		else
+			argv[i] = LLVMBuildLoad2(e->b, LLVMTypeOf(LLVMGetParam(kernel, i)), p, "");
+	}
+	return argv;
+}
+
+static LLVMValueRef new_launcher(struct launcher_env *e, LLVMValueRef kernel, const char *prefix,
+				 LLVMValueRef *args, LLVMValueRef *ctxp)
+{
+	LLVMTypeRef params[2] = {e->ptr, e->ptr};
+	LLVMTypeRef ft = LLVMFunctionType(e->voidt, params, 2, 0);
+	size_t len;
+	const char *kname = LLVMGetValueName2(kernel, &len);
+	char *name;
+	LLVMValueRef f;
+
+	if (asprintf(&name, "%s%.*s", prefix, (int)len, kname) < 0)
+		return NULL;
+	f = LLVMAddFunction(e->m, name, ft);
+	free(name);
+	set_host_attributes(e->ctx, f);
+	LLVMPositionBuilderAtEnd(e->b, LLVMAppendBasicBlockInContext(e->ctx, f, "entry"));
+	*args = LLVMGetParam(f, 0);
+	*ctxp = LLVMGetParam(f, 1);
+	LLVMBuildStore(e->b, *ctxp, byte_gep(e, wi_state(e), offsetof(struct svmgpu_wi_state, ctx)));
+	return f;
+}
+
+/* for (z) for (y) for (x) { local_id = (x, y, z); kernel(args); } with every
+ * local size at least 1. */
+static bool build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel)
+{
+	LLVMValueRef args, wgctx, *argv, n[3], iv[3], f;
+	LLVMBasicBlockRef head[3], latch[3], entry, exit;
+
+	f = new_launcher(e, kernel, "__svmgpu_wg_", &args, &wgctx);
+	if (!f)
+		return false;
+	argv = load_args(e, kernel, args);
+	if (!argv)
+		return false;
+	for (int d = 0; d < 3; d++)
+		n[d] = load_i64(e, wgctx, offsetof(struct svmgpu_wg_ctx, local_size) + 8 * (size_t)d);
+	entry = LLVMGetInsertBlock(e->b);
+	for (int d = 2; d >= 0; d--) {
+		head[d] = LLVMAppendBasicBlockInContext(e->ctx, f, "head");
+		latch[d] = LLVMAppendBasicBlockInContext(e->ctx, f, "latch");
+	}
+	exit = LLVMAppendBasicBlockInContext(e->ctx, f, "exit");
+	LLVMBuildBr(e->b, head[2]);
+	for (int d = 2; d >= 0; d--) {
+		LLVMBasicBlockRef from = d == 2 ? entry : head[d + 1];
+
+		LLVMPositionBuilderAtEnd(e->b, head[d]);
+		iv[d] = LLVMBuildPhi(e->b, e->i64, "lid");
+		LLVMAddIncoming(iv[d], (LLVMValueRef[]){LLVMConstInt(e->i64, 0, 0)}, &from, 1);
+		set_local_id(e, d, iv[d]);
+		if (d > 0)
+			LLVMBuildBr(e->b, head[d - 1]);
+	}
+	call_kernel(e, kernel, argv);
+	LLVMBuildBr(e->b, latch[0]);
+	for (int d = 0; d < 3; d++) {
+		LLVMValueRef next, more;
+
+		LLVMPositionBuilderAtEnd(e->b, latch[d]);
+		next = LLVMBuildAdd(e->b, iv[d], LLVMConstInt(e->i64, 1, 0), "");
+		more = LLVMBuildICmp(e->b, LLVMIntULT, next, n[d], "");
+		LLVMAddIncoming(iv[d], &next, &latch[d], 1);
+		LLVMBuildCondBr(e->b, more, head[d], d < 2 ? latch[d + 1] : exit);
+	}
+	LLVMPositionBuilderAtEnd(e->b, exit);
+	LLVMBuildRetVoid(e->b);
+	free(argv);
+	return true;
+}
+
+/* One work-item: the executor has put its local id in ctx->local_id. */
+static bool build_fiber_launcher(struct launcher_env *e, LLVMValueRef kernel)
+{
+	LLVMValueRef args, wgctx, *argv;
+
+	if (!new_launcher(e, kernel, "__svmgpu_wi_", &args, &wgctx))
+		return false;
+	for (int d = 0; d < 3; d++)
+		set_local_id(e, d, load_i64(e, wgctx, offsetof(struct svmgpu_wg_ctx, local_id) +
+							  8 * (size_t)d));
+	argv = load_args(e, kernel, args);
+	if (!argv)
+		return false;
+	call_kernel(e, kernel, argv);
+	LLVMBuildRetVoid(e->b);
+	free(argv);
+	return true;
+}
+
+static bool is_launcher(const char *name)
+{
+	return !strncmp(name, "__svmgpu_wg_", 12) || !strncmp(name, "__svmgpu_wi_", 12);
+}
+
+/* __local variables: one copy per work-group, i.e. per thread. */
+static uint64_t localise(LLVMModuleRef m, LLVMTargetDataRef td)
+{
+	uint64_t total = 0;
+
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+		if (LLVMIsDeclaration(g) || LLVMGetPointerAddressSpace(LLVMTypeOf(g)) != LOCAL_AS)
+			continue;
+		LLVMSetThreadLocal(g, 1);
+		total += LLVMABISizeOfType(td, LLVMGlobalGetValueType(g));
+	}
+	return total;
+}
+
+static void internalise(LLVMModuleRef m)
+{
+	size_t len;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) && !is_launcher(LLVMGetValueName2(f, &len)))
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g))
+			LLVMSetLinkage(g, LLVMInternalLinkage);
+}
+
+/* Calls left to OpenCL built-ins (mangled names) that nothing defines. */
+static bool check_unresolved(LLVMModuleRef m, char **log)
+{
+	bool ok = true;
+	size_t len;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		const char *name = LLVMGetValueName2(f, &len);
+
+		if (LLVMIsDeclaration(f) && !LLVMGetIntrinsicID(f) && LLVMGetFirstUse(f) &&
+		    !strncmp(name, "_Z", 2)) {
+			append_log(log, "svmgpu: no built-in function %s\n", name);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static LLVMTargetMachineRef host_machine(bool optimize)
+{
+	LLVMTargetRef target;
+	char *err = NULL;
+
+	if (LLVMGetTargetFromTriple(host_triple, &target, &err)) {
+		LLVMDisposeMessage(err);
+		return NULL;
+	}
+	return LLVMCreateTargetMachine(target, host_triple, host_cpu, host_features,
+				       optimize ? LLVMCodeGenLevelAggressive : LLVMCodeGenLevelNone,
+				       LLVMRelocPIC, LLVMCodeModelDefault);
+}
+
+static bool link_builtins(LLVMContextRef ctx, LLVMModuleRef m, char **log)
+{
+	size_t size;
+	const void *bc = svmgpu_builtins_bitcode(&size);
+	LLVMModuleRef lib;
+
+	if (!bc) {
+		append_log(log, "svmgpu: the built-in library was not found (%s)\n",
+			   svmgpu_builtins_path());
+		return false;
+	}
+	lib = parse(ctx, bc, size, log);
+	if (!lib)
+		return false;
+	LLVMSetTarget(lib, LLVMGetTarget(m));
+	if (LLVMLinkModules2(m, lib)) {
+		append_log(log, "%s", "svmgpu: the program redefines a built-in function\n");
+		return false;
+	}
+	return true;
+}
+
+cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
+		      struct svmgpu_kernel_meta **kernels_out, uint32_t *num_kernels, void **obj,
+		      size_t *obj_size, char **log)
+{
+	LLVMContextRef ctx;
+	LLVMModuleRef m;
+	LLVMTargetMachineRef tm = NULL;
+	LLVMTargetDataRef td = NULL;
+	LLVMMemoryBufferRef out = NULL;
+	LLVMPassBuilderOptionsRef popts = NULL;
+	struct svmgpu_kernel_meta *kernels = NULL;
+	uint32_t nk = 0;
+	cl_int err = CL_BUILD_PROGRAM_FAILURE;
+	struct launcher_env e = {0};
+	LLVMValueRef sync, seen[256];
+	uint64_t local_total;
+	char *msg = NULL, *dl;
+	size_t len;
+
+	pthread_once(&llvm_once, llvm_init);
+	*kernels_out = NULL;
+	*num_kernels = 0;
+	*obj = NULL;
+	ctx = LLVMContextCreate();
+	m = link_all(ctx, n, bcs, sizes, log);
+	if (!m)
+		goto out;
+	LLVMSetTarget(m, host_triple);
+	if (!link_builtins(ctx, m, log))
+		goto out;
+	tm = host_machine(optimize);
+	if (!tm)
+		goto out;
+	td = LLVMCreateTargetDataLayout(tm);
+	dl = LLVMCopyStringRepOfTargetData(td);
+	LLVMSetDataLayout(m, dl);
+	LLVMDisposeMessage(dl);
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (LLVMGetFunctionCallConv(f) == SPIR_KERNEL_CC && !LLVMIsDeclaration(f))
+			nk++;
+	kernels = calloc(nk ? nk : 1, sizeof(*kernels));
+	if (!kernels) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto out;
+	}
+	nk = 0;
+	sync = LLVMGetNamedFunction(m, SVMGPU_WG_SYNC_SYMBOL);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		size_t nseen = 0;
+
+		if (LLVMGetFunctionCallConv(f) != SPIR_KERNEL_CC || LLVMIsDeclaration(f))
+			continue;
+		if (!fill_meta(ctx, td, f, &kernels[nk++])) {
+			err = CL_OUT_OF_HOST_MEMORY;
+			goto out;
+		}
+		kernels[nk - 1].uses_barrier = sync && reaches_sync(f, sync, seen, &nseen, 256);
+	}
+	local_total = localise(m, td);
+	use_c_convention(m);
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f))
+			set_host_attributes(ctx, f);
+
+	e.ctx = ctx;
+	e.m = m;
+	e.b = LLVMCreateBuilderInContext(ctx);
+	e.i64 = LLVMInt64TypeInContext(ctx);
+	e.ptr = LLVMPointerTypeInContext(ctx, 0);
+	e.voidt = LLVMVoidTypeInContext(ctx);
+	e.wi = LLVMGetNamedGlobal(m, SVMGPU_WI_STATE_SYMBOL);
+	if (!e.wi) {
+		append_log(log, "%s", "svmgpu: the built-in library has no work-item state\n");
+		goto out_builder;
+	}
+	e.tls_address = LLVMGetIntrinsicDeclaration(
+		m, LLVMLookupIntrinsicID("llvm.threadlocal.address", 24), &e.ptr, 1);
+	e.tls_address_type = LLVMIntrinsicGetType(
+		ctx, LLVMLookupIntrinsicID("llvm.threadlocal.address", 24), &e.ptr, 1);
+	for (uint32_t i = 0; i < nk; i++) {
+		LLVMValueRef f = LLVMGetNamedFunction(m, kernels[i].name);
+		bool ok = kernels[i].uses_barrier ? build_fiber_launcher(&e, f)
+						  : build_loop_launcher(&e, f);
+
+		kernels[i].local_mem_size = local_total;
+		if (!ok) {
+			err = CL_OUT_OF_HOST_MEMORY;
+			goto out_builder;
+		}
+	}
+	internalise(m);
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+		append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
+		goto out_builder;
+	}
+	popts = LLVMCreatePassBuilderOptions();
+	LLVMPassBuilderOptionsSetLoopVectorization(popts, optimize);
+	LLVMPassBuilderOptionsSetSLPVectorization(popts, optimize);
+	{
+		LLVMErrorRef perr = LLVMRunPasses(m, optimize ? "default<O3>" : "default<O0>", tm,
+						  popts);
+
+		if (perr) {
+			char *pm = LLVMGetErrorMessage(perr);
+
+			append_log(log, "svmgpu: optimisation failed: %s\n", pm);
+			LLVMDisposeErrorMessage(pm);
+			goto out_builder;
+		}
+	}
+	if (!check_unresolved(m, log))
+		goto out_builder;
+	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &out)) {
+		append_log(log, "svmgpu: code generation failed: %s\n", msg);
+		goto out_builder;
+	}
+	*obj_size = LLVMGetBufferSize(out);
+	*obj = malloc(*obj_size);
+	if (!*obj) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto out_builder;
+	}
+	memcpy(*obj, LLVMGetBufferStart(out), *obj_size);
+	*kernels_out = kernels;
+	*num_kernels = nk;
+	kernels = NULL;
+	err = CL_SUCCESS;
+out_builder:
+	LLVMDisposeBuilder(e.b);
+out:
+	(void)len;
+	if (msg)
+		LLVMDisposeMessage(msg);
+	if (out)
+		LLVMDisposeMemoryBuffer(out);
+	if (popts)
+		LLVMDisposePassBuilderOptions(popts);
+	if (td)
+		LLVMDisposeTargetData(td);
+	if (tm)
+		LLVMDisposeTargetMachine(tm);
+	if (m)
+		LLVMDisposeModule(m);
+	LLVMContextDispose(ctx);
+	svmgpu_kernel_meta_free(kernels, nk);
+	return err;
+}

@@ -1,0 +1,332 @@
+// SPDX-License-Identifier: MIT
+/* The compiler's entry points: build (with the on-disk cache), compile,
+ * link, and loading executables into the process. */
+#include "binary.h"
+#include "builtins_path.h"
+#include "codegen.h"
+#include "frontend.h"
+#include "log.h"
+#include "program_cache.h"
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool svmgpu_compiler_available(void)
+{
+	size_t size;
+
+	return svmgpu_builtins_bitcode(&size) != NULL;
+}
+
+static cl_int option_error(enum svmgpu_option_set set, char *bad, char **log)
+{
+	if (log && asprintf(log, "svmgpu: invalid option \"%s\"\n", bad ? bad : "") < 0)
+		*log = NULL;
+	free(bad);
+	return set == SVMGPU_OPTIONS_COMPILE ? CL_INVALID_COMPILER_OPTIONS
+	       : set == SVMGPU_OPTIONS_LINK  ? CL_INVALID_LINKER_OPTIONS
+					     : CL_INVALID_BUILD_OPTIONS;
+}
+
+/* An object file to a shared object, with the system linker through the
+ * clang driver. */
+static cl_int link_shared(const void *obj, size_t obj_size, void **so, size_t *so_size,
+			  char **log)
+{
+	char dir_tmpl[] = "/tmp/svmgpu-link-XXXXXX", *dir = mkdtemp(dir_tmpl);
+	char in[4200], out[4200], *err = NULL;
+	char *argv[] = {(char *)svmgpu_clang_path(), "-shared", "-o", out, in, "-lm", NULL};
+	FILE *f;
+	int rc;
+
+	if (!dir)
+		return CL_OUT_OF_RESOURCES;
+	snprintf(in, sizeof(in), "%s/program.o", dir);
+	snprintf(out, sizeof(out), "%s/program.so", dir);
+	f = fopen(in, "wb");
+	rc = f && fwrite(obj, 1, obj_size, f) == obj_size ? 0 : -1;
+	if (f)
+		fclose(f);
+	if (rc == 0)
+		rc = svmgpu_run_tool(argv, NULL, 0, NULL, NULL, &err);
+	*so = NULL;
+	if (rc == 0) {
+		f = fopen(out, "rb");
+		if (f) {
+			struct stat st;
+
+			if (!fstat(fileno(f), &st) && (*so = malloc((size_t)st.st_size + 1)) &&
+			    fread(*so, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
+				*so_size = (size_t)st.st_size;
+			} else {
+				free(*so);
+				*so = NULL;
+			}
+			fclose(f);
+		}
+	} else if (log && err) {
+		char *joined;
+
+		if (asprintf(&joined, "%ssvmgpu: linking the program failed:\n%s",
+			     *log ? *log : "", err) >= 0) {
+			free(*log);
+			*log = joined;
+		}
+	}
+	free(err);
+	unlink(in);
+	unlink(out);
+	rmdir(dir);
+	return *so ? CL_SUCCESS : CL_BUILD_PROGRAM_FAILURE;
+}
+
+void svmgpu_module_free(struct svmgpu_module *m)
+{
+	if (!m)
+		return;
+	if (m->handle)
+		dlclose(m->handle);
+	svmgpu_kernel_meta_free(m->kernels, m->num_kernels);
+	free(m->binary);
+	free(m);
+}
+
+/* dlopen needs a file: each load gets a file of its own (a shared path would
+ * make the loader hand back an earlier module), removed right after. */
+static void *load_shared(const void *so, size_t size)
+{
+	char path[] = "/tmp/svmgpu-program-XXXXXX.so";
+	int fd = mkstemps(path, 3);
+	void *h = NULL;
+	const char *p = so;
+	size_t left = size;
+
+	if (fd < 0)
+		return NULL;
+	while (left) {
+		ssize_t w = write(fd, p, left);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		p += w;
+		left -= (size_t)w;
+	}
+	close(fd);
+	if (!left)
+		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	if (!h && svmgpu_debug_enabled)
+		svmgpu_log("svmgpu: loading a program failed: %s\n", dlerror());
+	unlink(path);
+	return h;
+}
+
+/* Takes ownership of binary. */
+static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module **out)
+{
+	struct svmgpu_module *m = calloc(1, sizeof(*m));
+	const void *so;
+	size_t so_size;
+
+	*out = NULL;
+	if (!m) {
+		free(binary);
+		return CL_OUT_OF_HOST_MEMORY;
+	}
+	m->binary = binary;
+	m->binary_size = size;
+	if (svmgpu_binary_unpack(binary, size, &m->kernels, &m->num_kernels, &so, &so_size) !=
+	    SVMGPU_BINARY_EXECUTABLE)
+		goto invalid;
+	m->handle = load_shared(so, so_size);
+	if (!m->handle)
+		goto invalid;
+	for (uint32_t i = 0; i < m->num_kernels; i++) {
+		char name[1024];
+
+		snprintf(name, sizeof(name), "%s%s",
+			 m->kernels[i].uses_barrier ? "__svmgpu_wi_" : "__svmgpu_wg_",
+			 m->kernels[i].name);
+		*(void **)&m->kernels[i].launcher = dlsym(m->handle, name);
+		if (!m->kernels[i].launcher)
+			goto invalid;
+	}
+	*out = m;
+	return CL_SUCCESS;
+invalid:
+	svmgpu_module_free(m);
+	return CL_INVALID_BINARY;
+}
+
+cl_int svmgpu_module_load(const void *binary, size_t size, struct svmgpu_module **out)
+{
+	void *copy;
+
+	if (svmgpu_binary_kind(binary, size) != SVMGPU_BINARY_EXECUTABLE)
+		return CL_INVALID_BINARY;
+	copy = malloc(size);
+	if (!copy)
+		return CL_OUT_OF_HOST_MEMORY;
+	memcpy(copy, binary, size);
+	return module_from_binary(copy, size, out);
+}
+
+/* Objects to an executable binary. */
+static cl_int build_executable(size_t n, const void *const *bcs, const size_t *sizes,
+			       bool optimize, void **binary, size_t *binary_size, char **log)
+{
+	struct svmgpu_kernel_meta *k;
+	uint32_t nk;
+	void *obj, *so;
+	size_t obj_size, so_size;
+	cl_int err;
+
+	err = svmgpu_codegen(n, bcs, sizes, optimize, &k, &nk, &obj, &obj_size, log);
+	if (err)
+		return err;
+	err = link_shared(obj, obj_size, &so, &so_size, log);
+	free(obj);
+	if (!err) {
+		*binary = svmgpu_binary_pack(SVMGPU_BINARY_EXECUTABLE, k, nk, so, so_size,
+					     binary_size);
+		free(so);
+		if (!*binary)
+			err = CL_OUT_OF_HOST_MEMORY;
+	}
+	svmgpu_kernel_meta_free(k, nk);
+	return err;
+}
+
+cl_int svmgpu_compile(const char *source, const char *options, struct svmgpu_module **out,
+		      char **log)
+{
+	struct svmgpu_options o;
+	char *bad, key[64];
+	void *bc = NULL, *binary = NULL;
+	size_t bc_size, binary_size;
+	cl_int err;
+
+	*out = NULL;
+	if (log)
+		*log = NULL;
+	err = svmgpu_options_parse(options, SVMGPU_OPTIONS_BUILD, &o, &bad);
+	if (err)
+		return err == CL_INVALID_BUILD_OPTIONS ? option_error(SVMGPU_OPTIONS_BUILD, bad, log)
+						       : err;
+	if (!svmgpu_compiler_available()) {
+		svmgpu_options_free(&o);
+		if (log && asprintf(log, "svmgpu: the built-in library was not found (%s)\n",
+				    svmgpu_builtins_path()) < 0)
+			*log = NULL;
+		return CL_COMPILER_NOT_AVAILABLE;
+	}
+	svmgpu_cache_key(source, options, key);
+	binary = svmgpu_cache_get(key, &binary_size);
+	if (binary && module_from_binary(binary, binary_size, out) == CL_SUCCESS) {
+		svmgpu_options_free(&o);
+		if (log && !*log)
+			*log = strdup("");
+		return CL_SUCCESS;
+	}
+	err = svmgpu_frontend(source, &o, 0, NULL, &bc, &bc_size, log);
+	if (!err)
+		err = build_executable(1, (const void *const *)&bc, &bc_size, !o.opt_disable,
+				       &binary, &binary_size, log);
+	svmgpu_options_free(&o);
+	free(bc);
+	if (err)
+		return err;
+	svmgpu_cache_put(key, binary, binary_size);
+	return module_from_binary(binary, binary_size, out) ? CL_BUILD_PROGRAM_FAILURE
+							     : CL_SUCCESS;
+}
+
+cl_int svmgpu_compile_object(const char *source, const char *options, size_t num_headers,
+			     const struct svmgpu_header *headers, void **object,
+			     size_t *object_size, char **log)
+{
+	struct svmgpu_options o;
+	char *bad;
+	void *bc;
+	size_t bc_size;
+	cl_int err;
+
+	*object = NULL;
+	if (log)
+		*log = NULL;
+	err = svmgpu_options_parse(options, SVMGPU_OPTIONS_COMPILE, &o, &bad);
+	if (err)
+		return err == CL_INVALID_BUILD_OPTIONS
+			       ? option_error(SVMGPU_OPTIONS_COMPILE, bad, log)
+			       : err;
+	err = svmgpu_frontend(source, &o, num_headers, headers, &bc, &bc_size, log);
+	svmgpu_options_free(&o);
+	if (err)
+		return err == CL_BUILD_PROGRAM_FAILURE ? CL_COMPILE_PROGRAM_FAILURE : err;
+	*object = svmgpu_binary_pack(SVMGPU_BINARY_OBJECT, NULL, 0, bc, bc_size, object_size);
+	free(bc);
+	return *object ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+}
+
+cl_int svmgpu_link(size_t n, const void *const *objects, const size_t *sizes, const char *options,
+		   struct svmgpu_module **module, void **library, size_t *library_size, char **log)
+{
+	struct svmgpu_options o;
+	const void **bcs = calloc(n ? n : 1, sizeof(*bcs));
+	size_t *bc_sizes = calloc(n ? n : 1, sizeof(*bc_sizes));
+	char *bad;
+	void *out = NULL;
+	size_t out_size;
+	cl_int err;
+
+	*module = NULL;
+	*library = NULL;
+	if (log)
+		*log = NULL;
+	if (!bcs || !bc_sizes) {
+		free(bcs);
+		free(bc_sizes);
+		return CL_OUT_OF_HOST_MEMORY;
+	}
+	err = svmgpu_options_parse(options, SVMGPU_OPTIONS_LINK, &o, &bad);
+	if (err) {
+		free(bcs);
+		free(bc_sizes);
+		return err == CL_INVALID_BUILD_OPTIONS ? option_error(SVMGPU_OPTIONS_LINK, bad, log)
+						       : err;
+	}
+	for (size_t i = 0; i < n && !err; i++) {
+		enum svmgpu_binary_kind kind = svmgpu_binary_unpack(objects[i], sizes[i], NULL, NULL,
+								    &bcs[i], &bc_sizes[i]);
+
+		if (kind != SVMGPU_BINARY_OBJECT && kind != SVMGPU_BINARY_LIBRARY)
+			err = CL_INVALID_BINARY;
+	}
+	if (!err && o.create_library) {
+		err = svmgpu_codegen_link_bitcode(n, bcs, bc_sizes, &out, &out_size, log);
+		if (!err) {
+			*library = svmgpu_binary_pack(SVMGPU_BINARY_LIBRARY, NULL, 0, out, out_size,
+						      library_size);
+			err = *library ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+		}
+		free(out);
+	} else if (!err) {
+		err = build_executable(n, bcs, bc_sizes, true, &out, &out_size, log);
+		if (!err)
+			err = module_from_binary(out, out_size, module);
+		if (err == CL_BUILD_PROGRAM_FAILURE || err == CL_INVALID_BINARY)
+			err = CL_LINK_PROGRAM_FAILURE;
+	}
+	svmgpu_options_free(&o);
+	free(bcs);
+	free(bc_sizes);
+	if (log && !*log)
+		*log = strdup("");
+	return err;
+}

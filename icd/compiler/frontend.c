@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: MIT
+/* The front end: options as the OpenCL specification defines them, mapped to
+ * the clang driver, which runs as a child process with its input, output
+ * and diagnostics in anonymous memory files (no temporary files, no pipes to
+ * deadlock on). */
+#include "frontend.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+#ifndef SVMGPU_CLANG
+#define SVMGPU_CLANG "clang-19"
+#endif
+
+const char *svmgpu_clang_path(void)
+{
+	const char *env = getenv("SVMGPU_CLANG");
+
+	return env && *env ? env : SVMGPU_CLANG;
+}
+
+/* ---- options ---- */
+
+struct option_rule {
+	const char *name;
+	unsigned sets; /* bit per enum svmgpu_option_set */
+	bool to_clang;
+};
+
+#define B (1u << SVMGPU_OPTIONS_BUILD)
+#define C (1u << SVMGPU_OPTIONS_COMPILE)
+#define L (1u << SVMGPU_OPTIONS_LINK)
+
+static const struct option_rule rules[] = {
+	{"-cl-single-precision-constant", B | C, true},
+	{"-cl-denorms-are-zero", B | C | L, true},
+	{"-cl-fp32-correctly-rounded-divide-sqrt", B | C, true},
+	{"-cl-opt-disable", B | C, false},
+	{"-cl-strict-aliasing", B | C, false}, /* deprecated, accepted and ignored */
+	{"-cl-uniform-work-group-size", B | C, true},
+	{"-cl-no-subgroup-ifp", B | C | L, false},
+	{"-cl-mad-enable", B | C, true},
+	{"-cl-no-signed-zeros", B | C | L, true},
+	{"-cl-unsafe-math-optimizations", B | C | L, true},
+	{"-cl-finite-math-only", B | C | L, true},
+	{"-cl-fast-relaxed-math", B | C | L, true},
+	{"-cl-kernel-arg-info", B | C, false}, /* always on */
+	{"-w", B | C, true},
+	{"-Werror", B | C, true},
+	{"-g", B | C, false},
+	{"-create-library", L, false},
+	{"-enable-link-options", L, false},
+};
+
+static bool push_arg(struct svmgpu_options *o, const char *a, size_t len)
+{
+	char **v = realloc(o->clang_args, (o->num_clang_args + 2) * sizeof(*v));
+
+	if (!v)
+		return false;
+	o->clang_args = v;
+	v[o->num_clang_args] = strndup(a, len);
+	if (!v[o->num_clang_args])
+		return false;
+	v[++o->num_clang_args] = NULL;
+	return true;
+}
+
+void svmgpu_options_free(struct svmgpu_options *o)
+{
+	for (size_t i = 0; i < o->num_clang_args; i++)
+		free(o->clang_args[i]);
+	free(o->clang_args);
+	memset(o, 0, sizeof(*o));
+}
+
+/* Next whitespace-separated token; double quotes group (for -D X="a b"). */
+static const char *next_token(const char *p, size_t *len)
+{
+	const char *s;
+	bool quoted = false;
+
+	while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+		p++;
+	if (!*p)
+		return NULL;
+	for (s = p; *p && (quoted || !(*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'));
+	     p++)
+		if (*p == '"')
+			quoted = !quoted;
+	*len = (size_t)(p - s);
+	return s;
+}
+
+static bool valid_std(const char *v, size_t n)
+{
+	static const char *const stds[] = {"CL1.0", "CL1.1", "CL1.2", "CL2.0", "CL3.0"};
+
+	for (size_t i = 0; i < sizeof(stds) / sizeof(stds[0]); i++)
+		if (strlen(stds[i]) == n && !memcmp(v, stds[i], n))
+			return true;
+	return false;
+}
+
+cl_int svmgpu_options_parse(const char *options, enum svmgpu_option_set set,
+			    struct svmgpu_options *o, char **bad)
+{
+	const char *t, *p = options ? options : "";
+	const char *std = NULL;
+	size_t n, std_len = 0;
+
+	memset(o, 0, sizeof(*o));
+	*bad = NULL;
+	while ((t = next_token(p, &n))) {
+		const struct option_rule *r = NULL;
+
+		p = t + n;
+		if (set != SVMGPU_OPTIONS_LINK && n >= 2 && (!strncmp(t, "-D", 2) ||
+							    !strncmp(t, "-I", 2))) {
+			if (n == 2) { /* "-D NAME": the value is the next token */
+				const char *v = next_token(p, &n);
+
+				if (!v)
+					goto invalid;
+				if (!push_arg(o, t, 2) || !push_arg(o, v, n))
+					goto oom;
+				p = v + n;
+			} else if (!push_arg(o, t, n)) {
+				goto oom;
+			}
+			continue;
+		}
+		if (set != SVMGPU_OPTIONS_LINK && n > 8 && !strncmp(t, "-cl-std=", 8)) {
+			if (!valid_std(t + 8, n - 8))
+				goto invalid;
+			std = t + 8;
+			std_len = n - 8;
+			continue;
+		}
+		for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+			if (strlen(rules[i].name) == n && !memcmp(rules[i].name, t, n))
+				r = &rules[i];
+		if (!r || !(r->sets & (1u << set)))
+			goto invalid;
+		if (r->to_clang && !push_arg(o, t, n))
+			goto oom;
+		if (!strcmp(r->name, "-cl-opt-disable"))
+			o->opt_disable = true;
+		else if (!strcmp(r->name, "-create-library"))
+			o->create_library = true;
+		else if (!strcmp(r->name, "-cl-uniform-work-group-size"))
+			o->uniform_work_groups = true;
+		else if (!strcmp(r->name, "-cl-fast-relaxed-math") ||
+			 !strcmp(r->name, "-cl-unsafe-math-optimizations"))
+			o->fast_math = true;
+		continue;
+invalid:
+		*bad = strndup(t, n);
+		svmgpu_options_free(o);
+		return CL_INVALID_BUILD_OPTIONS;
+	}
+	if (set != SVMGPU_OPTIONS_LINK) {
+		char buf[32];
+
+		/* Without -cl-std, the highest OpenCL C 1.x version (spec 5.8.6.5). */
+		if (!std) {
+			std = "CL1.2";
+			std_len = 5;
+		}
+		if (std[2] == '1')
+			o->uniform_work_groups = true;
+		snprintf(buf, sizeof(buf), "-cl-std=%.*s", (int)std_len, std);
+		if (!push_arg(o, buf, strlen(buf)))
+			goto oom;
+	}
+	return CL_SUCCESS;
+oom:
+	svmgpu_options_free(o);
+	return CL_OUT_OF_HOST_MEMORY;
+}
+
+/* ---- running a tool ---- */
+
+static int memfd_with(const char *name, const void *data, size_t size)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	const char *p = data;
+
+	if (fd < 0)
+		return -1;
+	while (size) {
+		ssize_t w = write(fd, p, size);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			close(fd);
+			return -1;
+		}
+		p += w;
+		size -= (size_t)w;
+	}
+	lseek(fd, 0, SEEK_SET);
+	return fd;
+}
+
+static void *read_fd(int fd, size_t *size)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+
+	if (fstat(fd, &st) || lseek(fd, 0, SEEK_SET) < 0)
+		return NULL;
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf)
+		return NULL;
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = 0;
+	*size = got;
+	return buf;
+}
+
+int svmgpu_run_tool(char *const argv[], const void *in, size_t in_size, void **out,
+		    size_t *out_size, char **err)
+{
+	int fds[3] = {-1, -1, -1}, status = -1;
+	posix_spawn_file_actions_t fa;
+	pid_t pid;
+	size_t n;
+
+	fds[0] = in ? memfd_with("svmgpu-in", in, in_size) : open("/dev/null", O_RDONLY | O_CLOEXEC);
+	fds[1] = memfd_create("svmgpu-out", MFD_CLOEXEC);
+	fds[2] = memfd_create("svmgpu-err", MFD_CLOEXEC);
+	if (fds[0] < 0 || fds[1] < 0 || fds[2] < 0)
+		goto done;
+	posix_spawn_file_actions_init(&fa);
+	for (int i = 0; i < 3; i++)
+		posix_spawn_file_actions_adddup2(&fa, fds[i], i);
+	if (posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ) == 0) {
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+		status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	} else {
+		status = -1;
+	}
+	posix_spawn_file_actions_destroy(&fa);
+	if (out)
+		*out = read_fd(fds[1], out_size ? out_size : &n);
+	if (err)
+		*err = read_fd(fds[2], &n);
+done:
+	for (int i = 0; i < 3; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	return status;
+}
+
+/* ---- the front end ---- */
+
+/* Writes the headers of clCompileProgram into a fresh directory. */
+static char *write_headers(size_t n, const struct svmgpu_header *h)
+{
+	char tmpl[] = "/tmp/svmgpu-headers-XXXXXX", *dir = mkdtemp(tmpl);
+
+	if (!dir)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		char path[4096];
+		FILE *f;
+
+		if (strstr(h[i].name, ".."))
+			continue; /* stay inside the directory */
+		snprintf(path, sizeof(path), "%s/%s", dir, h[i].name);
+		for (char *s = path + strlen(dir) + 1; (s = strchr(s, '/')); s++) {
+			*s = 0;
+			mkdir(path, 0700);
+			*s = '/';
+		}
+		f = fopen(path, "w");
+		if (f) {
+			fputs(h[i].source, f);
+			fclose(f);
+		}
+	}
+	return strdup(dir);
+}
+
+static void remove_tree(const char *dir)
+{
+	char *argv[] = {"rm", "-rf", (char *)dir, NULL};
+
+	if (dir && !strncmp(dir, "/tmp/svmgpu-headers-", 20))
+		svmgpu_run_tool(argv, NULL, 0, NULL, NULL, NULL);
+}
+
+cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_t num_headers,
+		       const struct svmgpu_header *headers, void **bc, size_t *bc_size, char **log)
+{
+	static const char *const fixed[] = {
+		"-x", "cl", "-c", "-emit-llvm", "-o", "-",
+		"-target", "x86_64-unknown-linux-gnu",
+		"-Xclang", "-finclude-default-header",
+		"-Xclang", "-ffake-address-space-map",
+		"-cl-kernel-arg-info",
+		"-fno-color-diagnostics",
+		"-fPIC", /* a shared object: TLS must not assume an executable */
+	};
+	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), argc = 0;
+	char **argv = calloc(nfixed + o->num_clang_args + 8, sizeof(char *));
+	char *hdir = NULL, *incl = NULL, *err = NULL;
+	int rc;
+
+	*bc = NULL;
+	if (!argv)
+		return CL_OUT_OF_HOST_MEMORY;
+	argv[argc++] = (char *)svmgpu_clang_path();
+	for (size_t i = 0; i < nfixed; i++)
+		argv[argc++] = (char *)fixed[i];
+	/* Optimisation happens once, after the launchers are in: the front end
+	 * only emits IR (without optnone unless optimisation is disabled). */
+	if (o->opt_disable) {
+		argv[argc++] = "-O0";
+	} else {
+		argv[argc++] = "-O2";
+		argv[argc++] = "-Xclang";
+		argv[argc++] = "-disable-llvm-passes";
+	}
+	for (size_t i = 0; i < o->num_clang_args; i++)
+		argv[argc++] = o->clang_args[i];
+	if (num_headers) {
+		hdir = write_headers(num_headers, headers);
+		if (hdir && asprintf(&incl, "-I%s", hdir) > 0)
+			argv[argc++] = incl;
+	}
+	argv[argc++] = "-";
+	argv[argc] = NULL;
+	rc = svmgpu_run_tool(argv, source, strlen(source), bc, bc_size, &err);
+	remove_tree(hdir);
+	free(hdir);
+	free(incl);
+	free(argv);
+	if (log)
+		*log = err ? err : strdup("");
+	else
+		free(err);
+	if (rc < 0) {
+		free(*bc);
+		*bc = NULL;
+		if (log) {
+			free(*log);
+			if (asprintf(log, "svmgpu: could not run the OpenCL C compiler %s\n",
+				     svmgpu_clang_path()) < 0)
+				*log = NULL;
+		}
+		return CL_COMPILER_NOT_AVAILABLE;
+	}
+	if (rc != 0 || !*bc || !*bc_size) {
+		free(*bc);
+		*bc = NULL;
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
+	return CL_SUCCESS;
+}
