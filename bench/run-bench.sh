@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Runs svm-bench with svmgpu (from the build tree) and pocl (the system's
+# Runs svm-bench and kernel-bench with svmgpu (from the build tree) and pocl (the system's
 # vendor file) both visible to the ICD loader.
 #   bench/run-bench.sh [BUILD_DIR] [-r REPETITIONS]
 # Also reachable as `ninja -C build bench`.
@@ -28,4 +28,7 @@ else
 	     "pocl figures will be empty" >&2
 	rm -f "$vendors/pocl.icd"
 fi
-OCL_ICD_VENDORS=$vendors exec "$build/bench/svm-bench" "$@"
+export OCL_ICD_VENDORS=$vendors
+"$build/bench/svm-bench" "$@"
+echo
+exec "$build/bench/kernel-bench" "$@"

@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: MIT
+/* kernel-bench: kernel figures of svmgpu and pocl side by side, in one run,
+ * through the ICD loader (bench/run-bench.sh sets OCL_ICD_VENDORS): launch
+ * round trip and enqueue throughput of an empty kernel, streaming kernels on
+ * SVM (vecadd, saxpy on malloc'd memory where the device has fine-grain
+ * system SVM, on clSVMAlloc memory otherwise) against this machine's memcpy,
+ * a local-memory reduction, a naive sgemm, a linked-list walk, atomics, and
+ * a cached rebuild of a program. */
+#include "bench_util.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N (16u << 20) /* floats per stream: 64 MiB */
+#define WG 64
+#define SGEMM_N 512
+#define NODES (1u << 20)
+
+static const char *source =
+	"__kernel void empty(void) {}\n"
+	"__kernel void vecadd(__global const float *a, __global const float *b,\n"
+	"                     __global float *c) {\n"
+	"  size_t i = get_global_id(0); c[i] = a[i] + b[i]; }\n"
+	"__kernel void saxpy(float s, __global const float *x, __global float *y) {\n"
+	"  size_t i = get_global_id(0); y[i] = s * x[i] + y[i]; }\n"
+	"__kernel void reduce(__global const float *in, __global float *out,\n"
+	"                     __local float *tmp) {\n"
+	"  size_t l = get_local_id(0), n = get_local_size(0);\n"
+	"  tmp[l] = in[get_global_id(0)];\n"
+	"  for (size_t s = n / 2; s > 0; s /= 2) {\n"
+	"    barrier(CLK_LOCAL_MEM_FENCE);\n"
+	"    if (l < s) tmp[l] += tmp[l + s];\n"
+	"  }\n"
+	"  if (l == 0) out[get_group_id(0)] = tmp[0]; }\n"
+	"__kernel void sgemm(int n, __global const float *a, __global const float *b,\n"
+	"                    __global float *c) {\n"
+	"  int i = get_global_id(1), j = get_global_id(0); float s = 0;\n"
+	"  for (int k = 0; k < n; k++) s += a[i * n + k] * b[k * n + j];\n"
+	"  c[i * n + j] = s; }\n"
+	"typedef struct node { __global struct node *next; int value; } node;\n"
+	"__kernel void walk(__global node *__global const *heads, int steps,\n"
+	"                   __global int *out) {\n"
+	"  __global node *p = heads[get_global_id(0)]; int s = 0;\n"
+	"  for (int i = 0; i < steps && p; i++) { s += p->value; p = p->next; }\n"
+	"  out[get_global_id(0)] = s; }\n"
+	"__kernel void count(__global int *counter) { atomic_inc(counter); }\n";
+
+enum { K_EMPTY, K_VECADD, K_SAXPY, K_REDUCE, K_SGEMM, K_WALK, K_COUNT, K_NUM };
+static const char *const names[K_NUM] = {"empty", "vecadd", "saxpy", "reduce",
+					 "sgemm", "walk", "count"};
+
+struct kstate {
+	cl_program prog;
+	cl_kernel k[K_NUM];
+	bool system_svm; /* malloc'd memory works for kernels */
+	float *a, *b, *c;
+	float *ga, *gb, *gc;
+	void *nodes, **heads;
+	int *counter, *out;
+};
+
+#define KS(p) ((struct kstate *)(p)->priv)
+
+static void *alloc(struct plat *p, size_t size)
+{
+	return KS(p)->system_svm ? malloc(size)
+				 : clSVMAlloc(p->ctx, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
+					      size, 0);
+}
+
+static void release(struct plat *p, void *m)
+{
+	if (KS(p)->system_svm)
+		free(m);
+	else
+		clSVMFree(p->ctx, m);
+}
+
+static double run1(struct plat *p, int k, cl_uint dim, const size_t *global,
+		   const size_t *local)
+{
+	double t = now_us();
+
+	FAIL_IF(clEnqueueNDRangeKernel(p->q, KS(p)->k[k], dim, NULL, global, local, 0, NULL,
+				       NULL));
+	FAIL_IF(clFinish(p->q));
+	return now_us() - t;
+}
+
+static double s_round_trip(struct plat *p)
+{
+	size_t one = 1;
+
+	return run1(p, K_EMPTY, 1, &one, &one);
+}
+
+static double s_enqueue(struct plat *p)
+{
+	enum { R = 1000 };
+	size_t one = 1;
+	double t = now_us();
+
+	for (int i = 0; i < R; i++)
+		FAIL_IF(clEnqueueNDRangeKernel(p->q, KS(p)->k[K_EMPTY], 1, NULL, &one, &one, 0, NULL,
+					       NULL));
+	t = now_us() - t;
+	FAIL_IF(clFinish(p->q));
+	return t / R;
+}
+
+static double s_vecadd(struct plat *p)
+{
+	size_t g = N;
+	double us = run1(p, K_VECADD, 1, &g, NULL);
+
+	return 12.0 * N / (us * 1e3); /* GB/s: two reads and a write */
+}
+
+static double s_saxpy(struct plat *p)
+{
+	size_t g = N;
+	double us = run1(p, K_SAXPY, 1, &g, NULL);
+
+	return 12.0 * N / (us * 1e3);
+}
+
+static double s_reduce(struct plat *p)
+{
+	size_t g = N, l = WG;
+	double us = run1(p, K_REDUCE, 1, &g, &l);
+
+	return 4.0 * N / (us * 1e3);
+}
+
+static double s_sgemm(struct plat *p)
+{
+	size_t g[2] = {SGEMM_N, SGEMM_N};
+	double us = run1(p, K_SGEMM, 2, g, NULL);
+
+	return 2.0 * SGEMM_N * SGEMM_N * SGEMM_N / (us * 1e3); /* GFLOP/s */
+}
+
+static double s_walk(struct plat *p)
+{
+	size_t g = 1024;
+	double us = run1(p, K_WALK, 1, &g, NULL);
+
+	return g * (NODES / 1024) / us; /* million nodes per second */
+}
+
+static double s_atomics(struct plat *p)
+{
+	size_t g = 1 << 20;
+	double us = run1(p, K_COUNT, 1, &g, NULL);
+
+	return g / us; /* million atomic increments per second */
+}
+
+static double s_rebuild(struct plat *p)
+{
+	double t = now_us();
+	cl_int err;
+	cl_program prog = clCreateProgramWithSource(p->ctx, 1, &source, NULL, &err);
+
+	FAIL_IF(err);
+	FAIL_IF(clBuildProgram(prog, 1, &p->dev, "-cl-std=CL3.0", NULL, NULL));
+	t = now_us() - t;
+	clReleaseProgram(prog);
+	return t / 1e3; /* ms */
+}
+
+static void fill_list(struct plat *p)
+{
+	struct node {
+		void *next;
+		int value;
+	} *nodes = KS(p)->nodes;
+
+	/* 1024 lists, interleaved through memory so walking them misses caches. */
+	for (unsigned i = 0; i < NODES; i++) {
+		unsigned next = i + 1024;
+
+		nodes[i].value = 1;
+		nodes[i].next = next < NODES ? &nodes[next] : NULL;
+	}
+	for (unsigned i = 0; i < 1024; i++)
+		KS(p)->heads[i] = &nodes[i];
+}
+
+static bool set_args(struct plat *p)
+{
+	struct kstate *s = KS(p);
+	float scale = 2.0f;
+	cl_int n = SGEMM_N, steps = NODES / 1024;
+
+	for (int k = 1; k < K_NUM; k++)
+		if (s->system_svm &&
+		    failed(p, "clSetKernelExecInfo",
+			   clSetKernelExecInfo(s->k[k], CL_KERNEL_EXEC_INFO_SVM_FINE_GRAIN_SYSTEM,
+					       sizeof(cl_bool), &(cl_bool){CL_TRUE})))
+			return false;
+	return !failed(p, "args",
+		       clSetKernelArgSVMPointer(s->k[K_VECADD], 0, s->a) |
+			       clSetKernelArgSVMPointer(s->k[K_VECADD], 1, s->b) |
+			       clSetKernelArgSVMPointer(s->k[K_VECADD], 2, s->c) |
+			       clSetKernelArg(s->k[K_SAXPY], 0, sizeof(scale), &scale) |
+			       clSetKernelArgSVMPointer(s->k[K_SAXPY], 1, s->a) |
+			       clSetKernelArgSVMPointer(s->k[K_SAXPY], 2, s->c) |
+			       clSetKernelArgSVMPointer(s->k[K_REDUCE], 0, s->a) |
+			       clSetKernelArgSVMPointer(s->k[K_REDUCE], 1, s->c) |
+			       clSetKernelArg(s->k[K_REDUCE], 2, WG * sizeof(float), NULL) |
+			       clSetKernelArg(s->k[K_SGEMM], 0, sizeof(n), &n) |
+			       clSetKernelArgSVMPointer(s->k[K_SGEMM], 1, s->ga) |
+			       clSetKernelArgSVMPointer(s->k[K_SGEMM], 2, s->gb) |
+			       clSetKernelArgSVMPointer(s->k[K_SGEMM], 3, s->gc) |
+			       clSetKernelArgSVMPointer(s->k[K_WALK], 0, s->heads) |
+			       clSetKernelArg(s->k[K_WALK], 1, sizeof(steps), &steps) |
+			       clSetKernelArgSVMPointer(s->k[K_WALK], 2, s->out) |
+			       clSetKernelArgSVMPointer(s->k[K_COUNT], 0, s->counter));
+}
+
+static void setup(struct plat *p, bool want_pocl, struct kstate *s)
+{
+	cl_device_svm_capabilities caps = 0;
+	cl_int err;
+
+	p->priv = s;
+	plat_setup(p, want_pocl);
+	if (!p->ok)
+		return;
+	p->ok = false;
+	clGetDeviceInfo(p->dev, CL_DEVICE_SVM_CAPABILITIES, sizeof(caps), &caps, NULL);
+	s->system_svm = caps & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM;
+	printf("        streams on %s\n", s->system_svm ? "malloc'd memory (fine-grain system SVM)"
+						   : "clSVMAlloc fine-grain buffers");
+	s->prog = clCreateProgramWithSource(p->ctx, 1, &source, NULL, &err);
+	if (failed(p, "clCreateProgramWithSource", err))
+		return;
+	if (failed(p, "clBuildProgram",
+		   clBuildProgram(s->prog, 1, &p->dev, "-cl-std=CL3.0", NULL, NULL))) {
+		char log[4096] = "";
+
+		clGetProgramBuildInfo(s->prog, p->dev, CL_PROGRAM_BUILD_LOG, sizeof(log), log, NULL);
+		fprintf(stderr, "%s\n", log);
+		return;
+	}
+	for (int k = 0; k < K_NUM; k++) {
+		s->k[k] = clCreateKernel(s->prog, names[k], &err);
+		if (failed(p, names[k], err))
+			return;
+	}
+	s->a = alloc(p, N * sizeof(float));
+	s->b = alloc(p, N * sizeof(float));
+	s->c = alloc(p, N * sizeof(float));
+	s->ga = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
+	s->gb = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
+	s->gc = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
+	s->nodes = alloc(p, NODES * 2 * sizeof(void *));
+	s->heads = alloc(p, 1024 * sizeof(void *));
+	s->out = alloc(p, 1024 * sizeof(int));
+	s->counter = alloc(p, sizeof(int));
+	if (!s->a || !s->b || !s->c || !s->ga || !s->gb || !s->gc || !s->nodes || !s->heads ||
+	    !s->out || !s->counter) {
+		failed(p, "allocation", CL_OUT_OF_RESOURCES);
+		return;
+	}
+	for (size_t i = 0; i < N; i++) {
+		s->a[i] = (float)(i % 1000);
+		s->b[i] = 1.0f;
+		s->c[i] = 0.0f;
+	}
+	for (size_t i = 0; i < SGEMM_N * SGEMM_N; i++) {
+		s->ga[i] = 1.0f;
+		s->gb[i] = 0.5f;
+	}
+	*s->counter = 0;
+	fill_list(p);
+	p->ok = set_args(p);
+}
+
+static void teardown(struct plat *p, struct kstate *s)
+{
+	void *bufs[] = {s->a, s->b, s->c, s->ga, s->gb, s->gc, s->nodes, s->heads, s->out,
+			s->counter};
+
+	if (p->q)
+		clFinish(p->q);
+	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
+		if (bufs[i])
+			release(p, bufs[i]);
+	for (int k = 0; k < K_NUM; k++)
+		if (s->k[k])
+			clReleaseKernel(s->k[k]);
+	if (s->prog)
+		clReleaseProgram(s->prog);
+	plat_teardown(p);
+}
+
+static float *hsrc, *hdst;
+static void *(*volatile do_memcpy)(void *, const void *, size_t) = memcpy;
+
+static double s_host_memcpy(struct plat *p)
+{
+	double t = now_us();
+
+	(void)p;
+	do_memcpy(hdst, hsrc, N * sizeof(float));
+	return 8.0 * N / ((now_us() - t) * 1e3); /* read + write, as a kernel counts */
+}
+
+int main(int argc, char **argv)
+{
+	struct plat plats[2] = {{.label = "svmgpu"}, {.label = "pocl"}};
+	struct kstate states[2] = {{0}};
+	double host_memcpy;
+
+	if (!bench_args(argc, argv))
+		return 2;
+	hsrc = calloc(N, sizeof(float));
+	hdst = calloc(N, sizeof(float));
+	if (!hsrc || !hdst)
+		return 1;
+	setup(&plats[0], false, &states[0]);
+	setup(&plats[1], true, &states[1]);
+	host_memcpy = median_of(s_host_memcpy, NULL);
+	printf("host    memcpy %.1f GB/s (64 MiB, one thread, read+write counted)\n", host_memcpy);
+	printf("median of %d repetitions after a warm-up; ratio > 1: svmgpu is better\n\n",
+	       bench_reps);
+
+	const struct figure figs[] = {
+		{"empty kernel enqueue-to-finish", "us", s_round_trip, TIME, NULL, NULL},
+		{"empty kernel enqueue, per kernel", "us", s_enqueue, TIME, NULL, NULL},
+		{"vecadd, 16M floats", "GB/s", s_vecadd, RATE, &host_memcpy, "memcpy"},
+		{"saxpy, 16M floats", "GB/s", s_saxpy, RATE, &host_memcpy, "memcpy"},
+		{"local-memory reduction, 16M floats", "GB/s", s_reduce, RATE, NULL, NULL},
+		{"naive sgemm 512x512", "GF/s", s_sgemm, RATE, NULL, NULL},
+		{"linked-list walk, 1M nodes", "M/s", s_walk, RATE, NULL, NULL},
+		{"atomic_inc on one counter", "M/s", s_atomics, RATE, NULL, NULL},
+		{"cached rebuild of the program", "ms", s_rebuild, TIME, NULL, NULL},
+	};
+	print_figures(figs, sizeof(figs) / sizeof(figs[0]), plats);
+	teardown(&plats[0], &states[0]);
+	teardown(&plats[1], &states[1]);
+	free(hsrc);
+	free(hdst);
+	return 0;
+}
