@@ -1,37 +1,46 @@
 // SPDX-License-Identifier: MIT
-/* Program objects, without a compiler yet: every entry point checks its
- * arguments as the specification says, sources are kept, and builds end with
- * CL_COMPILER_NOT_AVAILABLE (the devices report no compiler), leaving a build
- * log that says so. The compiler issue replaces the build step. */
+/* Program objects: creation from source or binary and the program queries
+ * (builds: api/program_build.c). A program keeps one build state for all its
+ * devices (they all run the CPU device's code). The executable is reference
+ * counted (struct svmgpu_exe) so that kernels and queued commands keep the
+ * code they run whatever happens to the program afterwards. */
+#include "compiler/compiler.h"
 #include "context.h"
 #include "device.h"
 #include "info.h"
 #include "log.h"
 #include "platform.h"
 #include "program.h"
-#include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define NO_COMPILER_LOG                                                                   \
-	"svmgpu: the OpenCL C compiler is not available yet "                             \
-	"(CL_DEVICE_COMPILER_AVAILABLE is CL_FALSE)\n"
-
 typedef void(CL_CALLBACK *program_notify_fn)(cl_program, void *);
 
-/* Build state (status, options, log) changes under this lock: builds of one
- * program may race with each other and with clGetProgramBuildInfo. */
-static pthread_mutex_t build_lock = PTHREAD_MUTEX_INITIALIZER;
+void svmgpu_exe_retain(struct svmgpu_exe *e)
+{
+	atomic_fetch_add_explicit(&e->refs, 1, memory_order_relaxed);
+}
 
-static cl_program program_new(cl_context ctx, cl_uint num_devices, const cl_device_id *devices,
-			      cl_int *err)
+void svmgpu_exe_release(struct svmgpu_exe *e)
+{
+	if (!e || atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) != 1)
+		return;
+	svmgpu_module_free(e->module);
+	free(e);
+}
+
+cl_program svmgpu_program_new(cl_context ctx, cl_uint num_devices, const cl_device_id *devices,
+			      enum svmgpu_program_origin origin, cl_int *err)
 {
 	cl_program p = calloc(1, sizeof(*p));
 
 	if (p)
 		p->devices = malloc(num_devices * sizeof(cl_device_id));
-	if (!p || !p->devices) {
+	if (!p || !p->devices || pthread_mutex_init(&p->lock, NULL)) {
+		if (p)
+			free(p->devices);
 		free(p);
 		*err = SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "program");
 		return NULL;
@@ -40,6 +49,7 @@ static cl_program program_new(cl_context ctx, cl_uint num_devices, const cl_devi
 	memcpy(p->devices, devices, num_devices * sizeof(cl_device_id));
 	p->num_devices = num_devices;
 	p->context = ctx;
+	p->origin = origin;
 	p->build_status = CL_BUILD_NONE;
 	p->binary_type = CL_PROGRAM_BINARY_TYPE_NONE;
 	svmgpu_context_retain(ctx);
@@ -49,6 +59,10 @@ static cl_program program_new(cl_context ctx, cl_uint num_devices, const cl_devi
 
 static void program_free(cl_program p)
 {
+	svmgpu_exe_release(p->exe);
+	free(p->object);
+	free(p->kernel_names);
+	pthread_mutex_destroy(&p->lock);
 	svmgpu_context_release(p->context);
 	free(p->devices);
 	free(p->source);
@@ -57,12 +71,36 @@ static void program_free(cl_program p)
 	free(p);
 }
 
-static bool program_has_device(cl_program p, cl_device_id d)
+bool svmgpu_program_has_device(cl_program p, cl_device_id d)
 {
 	for (cl_uint i = 0; i < p->num_devices; i++)
 		if (p->devices[i] == d)
 			return true;
 	return false;
+}
+
+cl_int svmgpu_program_attach(cl_program p, struct svmgpu_exe **exe)
+{
+	cl_int err = CL_SUCCESS;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->build_status != CL_BUILD_SUCCESS || !p->exe) {
+		err = SVMGPU_ERR(CL_INVALID_PROGRAM_EXECUTABLE, "program %p has no executable",
+				 (void *)p);
+	} else {
+		p->num_kernels++;
+		svmgpu_exe_retain(p->exe);
+		*exe = p->exe;
+	}
+	pthread_mutex_unlock(&p->lock);
+	return err;
+}
+
+void svmgpu_program_detach(cl_program p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->num_kernels--;
+	pthread_mutex_unlock(&p->lock);
 }
 
 SVMGPU_API cl_program CL_API_CALL clCreateProgramWithSource(cl_context context, cl_uint count,
@@ -92,7 +130,8 @@ SVMGPU_API cl_program CL_API_CALL clCreateProgramWithSource(cl_context context, 
 								   "source length overflows"));
 		total += len;
 	}
-	p = program_new(context, context->num_devices, context->devices, &err);
+	p = svmgpu_program_new(context, context->num_devices, context->devices,
+			SVMGPU_PROGRAM_FROM_SOURCE, &err);
 	if (!p)
 		return svmgpu_fail(errcode_ret, err);
 	p->source = malloc(total + 1);
@@ -113,7 +152,7 @@ SVMGPU_API cl_program CL_API_CALL clCreateProgramWithSource(cl_context context, 
 }
 
 /* Checks a device list against the context: CL_INVALID_VALUE / CL_INVALID_DEVICE. */
-static cl_int check_device_list(cl_context ctx, cl_uint num_devices, const cl_device_id *list,
+cl_int svmgpu_check_device_list(cl_context ctx, cl_uint num_devices, const cl_device_id *list,
 				bool required)
 {
 	if (!list != !num_devices || (required && !list))
@@ -126,18 +165,51 @@ static cl_int check_device_list(cl_context ctx, cl_uint num_devices, const cl_de
 	return CL_SUCCESS;
 }
 
-/* No binary format exists yet: every binary is invalid for every device. */
+struct svmgpu_exe *svmgpu_exe_new(struct svmgpu_module *m, bool uniform_wg)
+{
+	struct svmgpu_exe *e = malloc(sizeof(*e));
+
+	if (!e)
+		return NULL;
+	atomic_init(&e->refs, 1);
+	e->module = m;
+	e->uniform_wg = uniform_wg;
+	return e;
+}
+
+/* CL_PROGRAM_KERNEL_NAMES of a module. */
+char *svmgpu_kernel_names(const struct svmgpu_module *m)
+{
+	size_t len = 1, pos = 0;
+	char *s;
+
+	for (uint32_t i = 0; i < m->num_kernels; i++)
+		len += strlen(m->kernels[i].name) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	for (uint32_t i = 0; i < m->num_kernels; i++)
+		pos += (size_t)sprintf(s + pos, "%s%s", i ? ";" : "", m->kernels[i].name);
+	s[pos] = '\0';
+	return s;
+}
+
+/* The binaries are checked one by one (binary_status says which is wrong);
+ * all devices run the same code, so the first binary is the program's. */
 SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBinary(
 	cl_context context, cl_uint num_devices, const cl_device_id *device_list,
 	const size_t *lengths, const unsigned char **binaries, cl_int *binary_status,
 	cl_int *errcode_ret)
 {
-	cl_int err = CL_SUCCESS;
+	enum svmgpu_binary_kind kind = SVMGPU_BINARY_INVALID;
+	struct svmgpu_module *m = NULL;
+	cl_int err;
+	cl_program p;
 
 	if (!svmgpu_context_valid(context))
 		return svmgpu_fail(errcode_ret, SVMGPU_ERR(CL_INVALID_CONTEXT,
 							   "%p is not a context", (void *)context));
-	err = check_device_list(context, num_devices, device_list, true);
+	err = svmgpu_check_device_list(context, num_devices, device_list, true);
 	if (err)
 		return svmgpu_fail(errcode_ret, err);
 	if (!lengths || !binaries)
@@ -145,18 +217,64 @@ SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBinary(
 							   "lengths %p, binaries %p",
 							   (void *)lengths, (void *)binaries));
 	for (cl_uint i = 0; i < num_devices; i++) {
-		cl_int st = CL_INVALID_BINARY;
+		cl_int st = CL_SUCCESS;
 
 		if (!lengths[i] || !binaries[i]) {
 			st = CL_INVALID_VALUE;
 			err = SVMGPU_ERR(CL_INVALID_VALUE, "binary %u is empty", i);
+		} else {
+			enum svmgpu_binary_kind k = svmgpu_binary_kind(binaries[i], lengths[i]);
+
+			if (i == 0)
+				kind = k;
+			if (k == SVMGPU_BINARY_INVALID || k != kind) {
+				st = CL_INVALID_BINARY;
+				if (!err)
+					err = SVMGPU_ERR(CL_INVALID_BINARY, "binary %u is not an "
+							 "svmgpu binary of the first's kind", i);
+			}
 		}
 		if (binary_status)
 			binary_status[i] = st;
 	}
-	if (!err)
-		err = SVMGPU_ERR(CL_INVALID_BINARY, "svmgpu has no program binary format yet");
-	return svmgpu_fail(errcode_ret, err);
+	if (!err && kind == SVMGPU_BINARY_EXECUTABLE) {
+		err = svmgpu_module_load(binaries[0], lengths[0], &m);
+		if (err && binary_status)
+			binary_status[0] = err;
+		if (err)
+			return svmgpu_fail(errcode_ret, SVMGPU_ERR(err, "binary 0 does not load"));
+	}
+	if (err)
+		return svmgpu_fail(errcode_ret, err);
+
+	p = svmgpu_program_new(context, num_devices, device_list, SVMGPU_PROGRAM_FROM_BINARY, &err);
+	if (!p) {
+		svmgpu_module_free(m);
+		return svmgpu_fail(errcode_ret, err);
+	}
+	if (m) {
+		p->exe = svmgpu_exe_new(m, false);
+		p->kernel_names = p->exe ? svmgpu_kernel_names(m) : NULL;
+		p->binary_type = CL_PROGRAM_BINARY_TYPE_EXECUTABLE;
+		if (!p->exe)
+			svmgpu_module_free(m);
+		err = p->kernel_names ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+	} else {
+		p->object = malloc(lengths[0]);
+		p->object_size = lengths[0];
+		if (p->object)
+			memcpy(p->object, binaries[0], lengths[0]);
+		p->binary_type = kind == SVMGPU_BINARY_LIBRARY
+					 ? CL_PROGRAM_BINARY_TYPE_LIBRARY
+					 : CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT;
+		err = p->object ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+	}
+	if (err) {
+		program_free(p);
+		return svmgpu_fail(errcode_ret, SVMGPU_ERR(err, "program from binary"));
+	}
+	svmgpu_set_err(errcode_ret, CL_SUCCESS);
+	return p;
 }
 
 SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBuiltInKernels(
@@ -168,7 +286,7 @@ SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBuiltInKernels(
 	if (!svmgpu_context_valid(context))
 		return svmgpu_fail(errcode_ret, SVMGPU_ERR(CL_INVALID_CONTEXT,
 							   "%p is not a context", (void *)context));
-	err = check_device_list(context, num_devices, device_list, true);
+	err = svmgpu_check_device_list(context, num_devices, device_list, true);
 	if (err)
 		return svmgpu_fail(errcode_ret, err);
 	/* CL_DEVICE_BUILT_IN_KERNELS is empty: no name can be supported. */
@@ -206,146 +324,54 @@ SVMGPU_API cl_int CL_API_CALL clReleaseProgram(cl_program program)
 	return CL_SUCCESS;
 }
 
-static char *dup_str(const char *s)
+/* The binary a program holds for its devices (under lock). */
+static void program_binary(cl_program p, const void **bin, size_t *size)
 {
-	return strdup(s ? s : "");
+	*bin = p->exe ? p->exe->module->binary : p->object;
+	*size = p->exe ? p->exe->module->binary_size : p->object ? p->object_size : 0;
 }
 
-/* The outcome of every build, compile and link until the compiler exists. */
-static void build_fail(cl_program p, const char *options)
+static cl_int binaries_info(cl_program p, cl_program_info param_name, size_t param_value_size,
+			    void *param_value, size_t *param_value_size_ret)
 {
-	char *opt = dup_str(options), *log = dup_str(NO_COMPILER_LOG);
+	size_t sz = p->num_devices * (param_name == CL_PROGRAM_BINARY_SIZES ? sizeof(size_t)
+									   : sizeof(void *));
+	const void *bin;
+	size_t bin_size;
 
-	pthread_mutex_lock(&build_lock);
-	free(p->options);
-	free(p->log);
-	p->options = opt;
-	p->log = log;
-	p->build_status = CL_BUILD_ERROR;
-	p->binary_type = CL_PROGRAM_BINARY_TYPE_NONE;
-	pthread_mutex_unlock(&build_lock);
-}
+	if (param_value && param_value_size < sz)
+		return SVMGPU_ERR(CL_INVALID_VALUE, "param_value_size %zu < %zu",
+				  param_value_size, sz);
+	if (param_value_size_ret)
+		*param_value_size_ret = sz;
+	if (!param_value)
+		return CL_SUCCESS;
+	pthread_mutex_lock(&p->lock);
+	program_binary(p, &bin, &bin_size);
+	for (cl_uint i = 0; i < p->num_devices; i++) {
+		if (param_name == CL_PROGRAM_BINARY_SIZES) {
+			((size_t *)param_value)[i] = bin_size;
+		} else {
+			/* Buffers the application sized from CL_PROGRAM_BINARY_SIZES;
+			 * NULL ones are skipped. */
+			unsigned char *dst = ((unsigned char **)param_value)[i];
 
-/* The checks clBuildProgram and clCompileProgram share. */
-static cl_int check_build_args(cl_program program, cl_uint num_devices,
-			       const cl_device_id *device_list, program_notify_fn pfn_notify,
-			       void *user_data)
-{
-	if (!svmgpu_program_valid(program))
-		return SVMGPU_ERR(CL_INVALID_PROGRAM, "%p is not a program", (void *)program);
-	if (!device_list != !num_devices)
-		return SVMGPU_ERR(CL_INVALID_VALUE, "device_list %p, num_devices %u",
-				  (void *)device_list, num_devices);
-	if (!pfn_notify && user_data)
-		return SVMGPU_ERR(CL_INVALID_VALUE, "user_data without pfn_notify");
-	for (cl_uint i = 0; i < num_devices; i++)
-		if (!program_has_device(program, device_list[i]))
-			return SVMGPU_ERR(CL_INVALID_DEVICE, "device_list[%u] = %p is not a device "
-					  "of the program", i, (void *)device_list[i]);
-	return CL_SUCCESS;
-}
-
-SVMGPU_API cl_int CL_API_CALL clBuildProgram(cl_program program, cl_uint num_devices,
-					     const cl_device_id *device_list, const char *options,
-					     program_notify_fn pfn_notify, void *user_data)
-{
-	cl_int err = check_build_args(program, num_devices, device_list, pfn_notify, user_data);
-
-	if (err)
-		return err;
-	build_fail(program, options);
-	/* The build is over (unsuccessfully): tell whoever waits for it. */
-	if (pfn_notify)
-		pfn_notify(program, user_data);
-	return SVMGPU_ERR(CL_COMPILER_NOT_AVAILABLE, "no OpenCL C compiler yet");
-}
-
-SVMGPU_API cl_int CL_API_CALL clCompileProgram(cl_program program, cl_uint num_devices,
-					       const cl_device_id *device_list,
-					       const char *options, cl_uint num_input_headers,
-					       const cl_program *input_headers,
-					       const char **header_include_names,
-					       program_notify_fn pfn_notify, void *user_data)
-{
-	cl_int err = check_build_args(program, num_devices, device_list, pfn_notify, user_data);
-
-	if (err)
-		return err;
-	if (num_input_headers == 0 && (input_headers || header_include_names))
-		return SVMGPU_ERR(CL_INVALID_VALUE, "headers given with num_input_headers 0");
-	if (num_input_headers && (!input_headers || !header_include_names))
-		return SVMGPU_ERR(CL_INVALID_VALUE, "%u headers but input_headers %p, names %p",
-				  num_input_headers, (void *)input_headers,
-				  (void *)header_include_names);
-	for (cl_uint i = 0; i < num_input_headers; i++) {
-		if (!svmgpu_program_valid(input_headers[i]))
-			return SVMGPU_ERR(CL_INVALID_PROGRAM, "input_headers[%u] = %p is not a "
-					  "program", i, (void *)input_headers[i]);
-		if (!header_include_names[i])
-			return SVMGPU_ERR(CL_INVALID_VALUE, "header_include_names[%u] is NULL", i);
+			if (dst && bin_size)
+				memcpy(dst, bin, bin_size);
+		}
 	}
-	if (!program->source)
-		return SVMGPU_ERR(CL_INVALID_OPERATION, "program was not created from source");
-	build_fail(program, options);
-	if (pfn_notify)
-		pfn_notify(program, user_data);
-	return SVMGPU_ERR(CL_COMPILER_NOT_AVAILABLE, "no OpenCL C compiler yet");
-}
-
-static cl_int check_link_args(cl_context context, cl_uint num_devices,
-			      const cl_device_id *device_list, cl_uint num_input_programs,
-			      const cl_program *input_programs, program_notify_fn pfn_notify,
-			      void *user_data)
-{
-	cl_int err;
-
-	if (!svmgpu_context_valid(context))
-		return SVMGPU_ERR(CL_INVALID_CONTEXT, "%p is not a context", (void *)context);
-	err = check_device_list(context, num_devices, device_list, false);
-	if (err)
-		return err;
-	if (num_input_programs == 0 || !input_programs)
-		return SVMGPU_ERR(CL_INVALID_VALUE, "num_input_programs %u, input_programs %p",
-				  num_input_programs, (void *)input_programs);
-	for (cl_uint i = 0; i < num_input_programs; i++)
-		if (!svmgpu_program_valid(input_programs[i]) ||
-		    input_programs[i]->context != context)
-			return SVMGPU_ERR(CL_INVALID_PROGRAM, "input_programs[%u] = %p is not a "
-					  "program of the context", i, (void *)input_programs[i]);
-	if (!pfn_notify && user_data)
-		return SVMGPU_ERR(CL_INVALID_VALUE, "user_data without pfn_notify");
+	pthread_mutex_unlock(&p->lock);
 	return CL_SUCCESS;
-}
-
-SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_devices,
-						const cl_device_id *device_list,
-						const char *options, cl_uint num_input_programs,
-						const cl_program *input_programs,
-						program_notify_fn pfn_notify, void *user_data,
-						cl_int *errcode_ret)
-{
-	cl_int err = check_link_args(context, num_devices, device_list, num_input_programs,
-				     input_programs, pfn_notify, user_data);
-
-	(void)options;
-	/* No program object results, so there is nothing to call pfn_notify
-	 * with: the error says it all. */
-	if (!err)
-		err = SVMGPU_ERR(CL_LINKER_NOT_AVAILABLE, "no linker yet");
-	return svmgpu_fail(errcode_ret, err);
 }
 
 SVMGPU_API cl_int CL_API_CALL clGetProgramInfo(cl_program program, cl_program_info param_name,
 					       size_t param_value_size, void *param_value,
 					       size_t *param_value_size_ret)
 {
-	bool built;
+	cl_int err = CL_SUCCESS;
 
 	if (!svmgpu_program_valid(program))
 		return SVMGPU_ERR(CL_INVALID_PROGRAM, "%p is not a program", (void *)program);
-	pthread_mutex_lock(&build_lock);
-	built = program->build_status == CL_BUILD_SUCCESS;
-	pthread_mutex_unlock(&build_lock);
 
 	switch (param_name) {
 	case CL_PROGRAM_REFERENCE_COUNT:
@@ -358,47 +384,42 @@ SVMGPU_API cl_int CL_API_CALL clGetProgramInfo(cl_program program, cl_program_in
 		return svmgpu_info(param_value_size, param_value, param_value_size_ret,
 				   program->devices, program->num_devices * sizeof(cl_device_id));
 	case CL_PROGRAM_SOURCE:
+		/* Binaries do not carry their source: a null string. */
 		return svmgpu_info_str(param_value_size, param_value, param_value_size_ret,
 				       program->source ? program->source : "");
 	case CL_PROGRAM_IL:
 		/* Not created from IL: nothing, and param_value untouched. */
 		return svmgpu_info(param_value_size, param_value, param_value_size_ret, NULL, 0);
-	case CL_PROGRAM_BINARY_SIZES: {
-		size_t sz = program->num_devices * sizeof(size_t);
-
-		if (param_value && param_value_size < sz)
-			return SVMGPU_ERR(CL_INVALID_VALUE, "param_value_size %zu < %zu",
-					  param_value_size, sz);
-		if (param_value)
-			memset(param_value, 0, sz); /* no binary for any device */
-		if (param_value_size_ret)
-			*param_value_size_ret = sz;
-		return CL_SUCCESS;
-	}
-	case CL_PROGRAM_BINARIES: {
-		size_t sz = program->num_devices * sizeof(unsigned char *);
-
-		/* An array of buffers the application sized from
-		 * CL_PROGRAM_BINARY_SIZES: every size is 0, nothing to copy. */
-		if (param_value && param_value_size < sz)
-			return SVMGPU_ERR(CL_INVALID_VALUE, "param_value_size %zu < %zu",
-					  param_value_size, sz);
-		if (param_value_size_ret)
-			*param_value_size_ret = sz;
-		return CL_SUCCESS;
-	}
+	case CL_PROGRAM_BINARY_SIZES:
+	case CL_PROGRAM_BINARIES:
+		return binaries_info(program, param_name, param_value_size, param_value,
+				     param_value_size_ret);
 	case CL_PROGRAM_NUM_KERNELS:
 	case CL_PROGRAM_KERNEL_NAMES:
 	case CL_PROGRAM_SCOPE_GLOBAL_CTORS_PRESENT:
 	case CL_PROGRAM_SCOPE_GLOBAL_DTORS_PRESENT:
-		if (!built)
-			return SVMGPU_ERR(CL_INVALID_PROGRAM_EXECUTABLE, "program is not built");
-		if (param_name == CL_PROGRAM_NUM_KERNELS)
-			SVMGPU_INFO_VAL(size_t, 0);
-		if (param_name == CL_PROGRAM_KERNEL_NAMES)
-			return svmgpu_info_str(param_value_size, param_value,
-					       param_value_size_ret, "");
-		SVMGPU_INFO_VAL(cl_bool, CL_FALSE);
+		pthread_mutex_lock(&program->lock);
+		if (program->build_status != CL_BUILD_SUCCESS || !program->exe) {
+			err = SVMGPU_ERR(CL_INVALID_PROGRAM_EXECUTABLE, "no executable");
+		} else if (param_name == CL_PROGRAM_SCOPE_GLOBAL_CTORS_PRESENT ||
+			   param_name == CL_PROGRAM_SCOPE_GLOBAL_DTORS_PRESENT) {
+			/* OpenCL C has no constructors or destructors of program
+			 * scope variables (C++ for OpenCL would). */
+			cl_bool no = CL_FALSE;
+
+			err = svmgpu_info(param_value_size, param_value, param_value_size_ret, &no,
+					  sizeof(no));
+		} else if (param_name == CL_PROGRAM_KERNEL_NAMES) {
+			err = svmgpu_info_str(param_value_size, param_value, param_value_size_ret,
+					      program->kernel_names);
+		} else {
+			size_t n = program->exe->module->num_kernels;
+
+			err = svmgpu_info(param_value_size, param_value, param_value_size_ret, &n,
+					  sizeof(n));
+		}
+		pthread_mutex_unlock(&program->lock);
+		return err;
 	default:
 		return SVMGPU_ERR(CL_INVALID_VALUE, "unknown param_name 0x%x", param_name);
 	}
@@ -413,11 +434,11 @@ SVMGPU_API cl_int CL_API_CALL clGetProgramBuildInfo(cl_program program, cl_devic
 
 	if (!svmgpu_program_valid(program))
 		return SVMGPU_ERR(CL_INVALID_PROGRAM, "%p is not a program", (void *)program);
-	if (!program_has_device(program, device))
+	if (!svmgpu_program_has_device(program, device))
 		return SVMGPU_ERR(CL_INVALID_DEVICE, "%p is not a device of the program",
 				  (void *)device);
 
-	pthread_mutex_lock(&build_lock);
+	pthread_mutex_lock(&program->lock);
 	switch (param_name) {
 	case CL_PROGRAM_BUILD_STATUS: {
 		cl_build_status v = program->build_status;
@@ -442,7 +463,9 @@ SVMGPU_API cl_int CL_API_CALL clGetProgramBuildInfo(cl_program program, cl_devic
 		break;
 	}
 	case CL_PROGRAM_BUILD_GLOBAL_VARIABLE_TOTAL_SIZE: {
-		size_t v = 0; /* nothing was built */
+		/* The compiler does not report the size of program scope
+		 * variables yet. */
+		size_t v = 0;
 
 		err = svmgpu_info(param_value_size, param_value, param_value_size_ret, &v,
 				  sizeof(v));
@@ -451,7 +474,7 @@ SVMGPU_API cl_int CL_API_CALL clGetProgramBuildInfo(cl_program program, cl_devic
 	default:
 		err = SVMGPU_ERR(CL_INVALID_VALUE, "unknown param_name 0x%x", param_name);
 	}
-	pthread_mutex_unlock(&build_lock);
+	pthread_mutex_unlock(&program->lock);
 	return err;
 }
 

@@ -19,6 +19,13 @@
 
 extern char **environ;
 
+/* The device's OpenCL C features, as the built-in library was built with
+ * them (icd/builtins/meson.build). */
+#ifndef SVMGPU_FEATURE_ARGS
+#define SVMGPU_FEATURE_ARGS "-D__svmgpu_no_features__"
+#endif
+static const char *const feature_args[] = {SVMGPU_FEATURE_ARGS};
+
 #ifndef SVMGPU_CLANG
 #define SVMGPU_CLANG "clang-19"
 #endif
@@ -326,7 +333,8 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 		"-fPIC", /* a shared object: TLS must not assume an executable */
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), argc = 0;
-	char **argv = calloc(nfixed + o->num_clang_args + 8, sizeof(char *));
+	size_t nfeat = sizeof(feature_args) / sizeof(feature_args[0]);
+	char **argv = calloc(nfixed + nfeat + o->num_clang_args + 8, sizeof(char *));
 	char *hdir = NULL, *incl = NULL, *err = NULL;
 	int rc;
 
@@ -336,6 +344,8 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 	argv[argc++] = (char *)svmgpu_clang_path();
 	for (size_t i = 0; i < nfixed; i++)
 		argv[argc++] = (char *)fixed[i];
+	for (size_t i = 0; i < nfeat; i++)
+		argv[argc++] = (char *)feature_args[i];
 	/* Optimisation happens once, after the launchers are in: the front end
 	 * only emits IR (without optnone unless optimisation is disabled). */
 	if (o->opt_disable) {

@@ -2,6 +2,7 @@
 /* The cpu device: the "soft GPU" that is always present. Its memory is the
  * host's, so it offers every SVM capability, and its figures are the
  * machine's own (cores, RAM, caches, vector width). */
+#include "compiler.h"
 #include "device.h"
 #include "device_desc.h"
 #include <ctype.h>
@@ -353,10 +354,10 @@ static void fill_desc(struct cpu_device *c)
 	d->latest_conformance_version_passed = "v0000-00-00-00";
 
 	d->available = CL_TRUE;
-	/* The OpenCL C compiler (clang to native code) arrives with the next
-	 * issue; until then builds fail with CL_COMPILER_NOT_AVAILABLE. */
-	d->compiler_available = CL_FALSE;
-	d->linker_available = CL_FALSE;
+	/* clang-19 and the built-in library (compiler/): present unless the
+	 * installation is broken. */
+	d->compiler_available = svmgpu_compiler_available() ? CL_TRUE : CL_FALSE;
+	d->linker_available = d->compiler_available;
 
 	d->max_compute_units = (cl_uint)sysconf_or(_SC_NPROCESSORS_ONLN, 1);
 	d->max_clock_frequency = cpu_max_mhz();
