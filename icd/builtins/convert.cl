@@ -145,90 +145,70 @@ OVL double __svm_cvt_double(ulong x, int mode)
 	return d_adjust(r, cmp, 0, mode);
 }
 
+// The half helpers are written without branches (selects only), so that
+// loops over vload_half / vstore_half vectorise.
 OVL float __svm_half2float(ushort h)
 {
 	uint s = (uint)(h & 0x8000) << 16, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+	// Zero or subnormal: exactly m * 2^-24 (no float denormal involved).
+	float sub = (float)m * 0x1p-24f;
+	uint normal = s | ((e + 112) << 23) | (m << 13);
+	uint special = s | 0x7f800000 | (m << 13);
 
-	if (e == 0x1f)
-		return as_float(s | 0x7f800000 | (m << 13));
-	if (e == 0) {
-		// Zero or subnormal: exact as m * 2^-24 (no float denormal involved).
-		float v = (float)m * 0x1p-24f;
-
-		return s ? -v : v;
-	}
-	return as_float(s | ((e + 112) << 23) | (m << 13));
+	sub = s ? -sub : sub;
+	return e == 0 ? sub : as_float(e == 0x1f ? special : normal);
 }
 
 // The magnitude rounding of a signed mode: 0 nearest even, 1 truncate,
 // 2 away from zero.
 static int mag_mode(int mode, int neg)
 {
-	if (mode == RTE)
-		return 0;
-	if (mode == RTZ)
-		return 1;
-	if (mode == RTP)
-		return neg ? 1 : 2;
-	return neg ? 2 : 1;
+	return mode == RTE ? 0 : mode == RTZ ? 1 : mode == RTP ? (neg ? 1 : 2) : (neg ? 2 : 1);
 }
 
-// The half whose magnitude is mant * 2^(e - frac_bits) rounded by mm; e is
-// the unbiased exponent of the source's leading bit position.
-static ushort half_from_parts(ulong mant, int e, int frac_bits, int mm)
+// The half bits (no sign) of a finite magnitude mant * 2^(e - frac_bits),
+// mant < 2^(frac_bits + 1), rounded by mm. Bits below the half's last
+// place (at 2^(max(e, -14) - 10)) are dropped and decide the rounding.
+static uint half_bits(ulong mant, int e, int frac_bits, int mm)
 {
 	int te = e > -14 ? e : -14;
 	int d = te - e + frac_bits - 10;
 	ulong kept, rem, mid;
-	uint h;
+	uint up, h;
 
-	if (d > 62)
-		d = 62;
+	d = d > 63 ? 63 : d;
 	kept = mant >> d;
 	rem = mant & ((1UL << d) - 1);
 	mid = 1UL << (d - 1);
-	if ((mm == 0 && (rem > mid || (rem == mid && (kept & 1)))) || (mm == 2 && rem))
-		kept++;
-	// Exponent field te + 15, minus the implicit bit that kept carries.
-	if (te > 16)
-		return mm == 1 ? 0x7bff : 0x7c00;
-	h = ((uint)(te + 14) << 10) + (uint)kept;
-	if (h >= 0x7c00)
-		return mm == 1 ? 0x7bff : 0x7c00;
-	return (ushort)h;
+	up = mm == 0 ? (rem > mid || (rem == mid && (kept & 1))) : mm == 2 ? rem != 0 : 0;
+	// The exponent field te + 15, less the implicit bit that kept carries.
+	h = ((uint)(te + 14) << 10) + (uint)kept + up;
+	return te > 16 || h >= 0x7c00 ? (mm == 1 ? 0x7bff : 0x7c00) : h;
 }
 
 OVL ushort __svm_float2half(float f, int mode)
 {
 	uint b = as_uint(f), s = (b >> 16) & 0x8000, a = b & 0x7fffffff;
-	int e;
-	ulong mant;
+	int normal = a >= 0x800000;
+	int e = normal ? (int)(a >> 23) - 127 : -126;
+	ulong mant = (a & 0x7fffff) | (normal ? 0x800000 : 0);
+	uint h = half_bits(mant, e, 23, mag_mode(mode, s != 0));
 
-	if (a > 0x7f800000)
-		return (ushort)(s | 0x7e00 | (a >> 13));
-	if (a == 0x7f800000)
-		return (ushort)(s | 0x7c00);
-	if (a == 0)
-		return (ushort)s;
-	e = a >= 0x800000 ? (int)(a >> 23) - 127 : -126;
-	mant = (a & 0x7fffff) | (a >= 0x800000 ? 0x800000 : 0);
-	return (ushort)(s | half_from_parts(mant, e, 23, mag_mode(mode, s != 0)));
+	h = a == 0x7f800000 ? 0x7c00 : h;
+	h = a > 0x7f800000 ? 0x7e00 | (a >> 13) : h;
+	return (ushort)(s | h);
 }
 
 OVL ushort __svm_float2half(double f, int mode)
 {
 	ulong b = as_ulong(f), a = b & 0x7fffffffffffffffUL;
 	uint s = (uint)(b >> 48) & 0x8000;
-	int e;
-	ulong mant;
+	int normal = a >= 0x10000000000000UL;
+	int e = normal ? (int)(a >> 52) - 1023 : -1022;
+	ulong mant = (a & 0xfffffffffffffUL) | (normal ? 0x10000000000000UL : 0);
+	uint h = half_bits(mant, e, 52, mag_mode(mode, s != 0));
 
-	if (a > 0x7ff0000000000000UL)
-		return (ushort)(s | 0x7e00 | (uint)(a >> 42));
-	if (a == 0x7ff0000000000000UL)
-		return (ushort)(s | 0x7c00);
-	if (a == 0)
-		return (ushort)s;
-	e = a >= 0x10000000000000UL ? (int)(a >> 52) - 1023 : -1022;
-	mant = (a & 0xfffffffffffffUL) | (a >= 0x10000000000000UL ? 0x10000000000000UL : 0);
-	return (ushort)(s | half_from_parts(mant, e, 52, mag_mode(mode, s != 0)));
+	h = a == 0x7ff0000000000000UL ? 0x7c00 : h;
+	h = a > 0x7ff0000000000000UL ? 0x7e00 | (uint)(a >> 42) : h;
+	return (ushort)(s | h);
 }

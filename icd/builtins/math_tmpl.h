@@ -66,7 +66,7 @@ OVL FT __svm_fract(FT x, __private FT *ip)
 	*ip = f;
 	if (LIBM(fabs)(x) == INF)
 		return LIBM(copysign)((FT)0, x);
-	if (x == 0)
+	if (x == 0 || x != x) /* fmin below would turn a NaN into FRACT_MAX */
 		return x;
 	/* The largest value below 1 keeps x - floor(x) < 1 for tiny negative x. */
 	return LIBM(fmin)(x - f, FRACT_MAX);

@@ -368,6 +368,73 @@ static void set_host_attributes(LLVMContextRef ctx, LLVMValueRef f)
 	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, feat);
 }
 
+/* Integer division by zero (and INT_MIN / -1) has an undefined result in
+ * OpenCL C but must not trap as x86 does: such a divisor becomes 1. */
+static bool divisor_is_safe(LLVMValueRef d)
+{
+	if (!LLVMIsAConstantInt(d))
+		return false;
+	return LLVMConstIntGetZExtValue(d) != 0 && LLVMConstIntGetSExtValue(d) != -1;
+}
+
+static LLVMValueRef splat(LLVMTypeRef t, LLVMValueRef scalar)
+{
+	unsigned n;
+	LLVMValueRef *v, r;
+
+	if (LLVMGetTypeKind(t) != LLVMVectorTypeKind)
+		return scalar;
+	n = LLVMGetVectorSize(t);
+	v = malloc(n * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (unsigned i = 0; i < n; i++)
+		v[i] = scalar;
+	r = LLVMConstVector(v, n);
+	free(v);
+	return r;
+}
+
+static void guard_division(LLVMBuilderRef b, LLVMValueRef in)
+{
+	LLVMOpcode op = LLVMGetInstructionOpcode(in);
+	bool is_signed = op == LLVMSDiv || op == LLVMSRem;
+	LLVMValueRef num = LLVMGetOperand(in, 0), d = LLVMGetOperand(in, 1), bad, one;
+	LLVMTypeRef t = LLVMTypeOf(d);
+	LLVMTypeRef et = LLVMGetTypeKind(t) == LLVMVectorTypeKind ? LLVMGetElementType(t) : t;
+	unsigned bits = LLVMGetIntTypeWidth(et);
+
+	if (divisor_is_safe(d))
+		return;
+	LLVMPositionBuilderBefore(b, in);
+	one = splat(t, LLVMConstInt(et, 1, 0));
+	bad = LLVMBuildICmp(b, LLVMIntEQ, d, LLVMConstNull(t), "");
+	if (is_signed) {
+		LLVMValueRef min = splat(t, LLVMConstInt(et, 1ull << (bits - 1), 0));
+		LLVMValueRef ovf = LLVMBuildAnd(b,
+			LLVMBuildICmp(b, LLVMIntEQ, d, LLVMConstAllOnes(t), ""),
+			LLVMBuildICmp(b, LLVMIntEQ, num, min, ""), "");
+
+		bad = LLVMBuildOr(b, bad, ovf, "");
+	}
+	LLVMSetOperand(in, 1, LLVMBuildSelect(b, bad, one, d, "safe.divisor"));
+}
+
+static void guard_divisions(LLVMModuleRef m, LLVMBuilderRef b)
+{
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+		     bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
+			     in = LLVMGetNextInstruction(in)) {
+				LLVMOpcode op = LLVMGetInstructionOpcode(in);
+
+				if (op == LLVMSDiv || op == LLVMUDiv || op == LLVMSRem ||
+				    op == LLVMURem)
+					guard_division(b, in);
+			}
+}
+
 /* ---- launchers ---- */
 
 struct launcher_env {
@@ -710,6 +777,7 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 			goto out_builder;
 		}
 	}
+	guard_divisions(m, e.b);
 	internalise(m);
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
 		append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);

@@ -199,10 +199,44 @@ static int same(const void *a, const void *b, int i, int is_float)
 			  h_same_d(((const double *)a)[i], ((const double *)b)[i]);
 }
 
+// The largest error seen per function and type (SVMGPU_TEST_ULPS=1 prints them).
+static struct {
+	const char *name;
+	int is_float, bound;
+	double max;
+} worst[128];
+
+static void note_worst(const char *name, int is_float, int bound, double err)
+{
+	int i;
+
+	for (i = 0; i < 128 && worst[i].name; i++)
+		if (worst[i].is_float == is_float && !strcmp(worst[i].name, name))
+			break;
+	if (i == 128)
+		return;
+	worst[i].name = name;
+	worst[i].is_float = is_float;
+	worst[i].bound = bound;
+	if (isfinite(err) && err > worst[i].max)
+		worst[i].max = err;
+}
+
+static void print_worst(void)
+{
+	if (!getenv("SVMGPU_TEST_ULPS"))
+		return;
+	for (int i = 0; i < 128 && worst[i].name; i++)
+		printf("%-7s %-12s max %.3f ulp (bound %d)\n", worst[i].is_float ? "float" : "double",
+		       worst[i].name, worst[i].max, worst[i].bound);
+}
+
 static void check_ulps(const char *name, int bound, long double ref, double got, int is_float,
 		       double x, double y)
 {
 	double err = h_ulp_err(ref, got, is_float);
+
+	note_worst(name, is_float, bound, err);
 
 	if (bound < 0) {
 		CHECK(isnan(ref) == isnan(got), "%s(%a, %a) = %a, want %La", name, x, y, got, ref);
@@ -572,5 +606,6 @@ int test_math(void)
 	test_edges();
 	test_relaxed();
 	test_nan();
+	print_worst();
 	return 0;
 }
