@@ -369,7 +369,7 @@ static void test_type(int is_float)
 			       fmin(a - floor(a), 0x1.fffffffffffffp-1);
 		if (isinf(a))
 			r = copysign(0, a);
-		if (a == 0)
+		if (a == 0 || isnan(a))
 			r = a;
 		CHECK(h_same_d(get(out[0], 6 * N + i, is_float), r) &&
 		      h_same_d(get(out[0], 7 * N + i, is_float), floor(a)),
@@ -534,6 +534,9 @@ static void test_edges(void)
 		for (int i = 0; i < 4; i++)
 			CHECK(h_same_f(o[24 + i], want[i]) && h_same_f(o[28 + i], want_ip[i]),
 			      "fract(%g) = %a, %a", x[i], o[24 + i], o[28 + i]);
+		x[0] = NAN;
+		of(x, y, z, e, o, iq, 1);
+		CHECK(isnan(o[6]) && isnan(o[7]), "fract(NaN) = %a, %a", o[6], o[7]);
 	}
 	(void)dz;
 }
