@@ -18,5 +18,9 @@ else
 fi
 meson compile -C build >build/compile.log 2>&1 || { cat build/compile.log; exit 1; }
 
+export OCL_ICD_VENDORS=$PWD/build/icd/svmgpu.icd
 echo "running samples/svm-basics through the ICD loader (OCL_ICD_VENDORS=build/icd/svmgpu.icd)"
-OCL_ICD_VENDORS=$PWD/build/icd/svmgpu.icd exec build/samples/svm-basics
+build/samples/svm-basics || exit 1
+echo
+echo "running samples/svm-linked-list: a kernel walks lists the host built with malloc"
+exec build/samples/svm-linked-list

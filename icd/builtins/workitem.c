@@ -139,7 +139,8 @@ uint64_t *__svmgpu_wg_scratch(void)
 
 void wi_barrier(uint32_t flags) __asm__("_Z7barrierj");
 void wi_wg_barrier(uint32_t flags) __asm__("_Z18work_group_barrierj");
-void wi_wg_barrier_scope(uint32_t flags, int scope) __asm__("_Z18work_group_barrierj12memory_scope");
+void wi_wg_barrier_scope(uint32_t flags, int scope)
+	__asm__("_Z18work_group_barrierj12memory_scope");
 void wi_mem_fence(uint32_t flags) __asm__("_Z9mem_fencej");
 void wi_read_mem_fence(uint32_t flags) __asm__("_Z14read_mem_fencej");
 void wi_write_mem_fence(uint32_t flags) __asm__("_Z15write_mem_fencej");

@@ -112,7 +112,9 @@ static const char *next_token(const char *p, size_t *len)
 
 static bool valid_std(const char *v, size_t n)
 {
-	static const char *const stds[] = {"CL1.0", "CL1.1", "CL1.2", "CL2.0", "CL3.0"};
+	/* The device's CL_DEVICE_OPENCL_C_ALL_VERSIONS: not 2.0, whose
+	 * mandatory pipes and device-side enqueue it lacks. */
+	static const char *const stds[] = {"CL1.0", "CL1.1", "CL1.2", "CL3.0"};
 
 	for (size_t i = 0; i < sizeof(stds) / sizeof(stds[0]); i++)
 		if (strlen(stds[i]) == n && !memcmp(v, stds[i], n))

@@ -312,16 +312,18 @@ static void *worker_main(void *arg)
 	(void)arg;
 	pthread_mutex_lock(&S.lock);
 	for (;;) {
-		cl_event ev = pop_ready();
+		cl_event ev;
 
+		/* At exit, commands not started yet stay unstarted. */
+		if (S.stopping)
+			break;
+		ev = pop_ready();
 		if (ev) {
 			pthread_mutex_unlock(&S.lock);
 			execute(ev);
 			pthread_mutex_lock(&S.lock);
 			continue;
 		}
-		if (S.stopping)
-			break;
 		pthread_cond_wait(&S.work_cv, &S.lock);
 	}
 	pthread_mutex_unlock(&S.lock);
@@ -351,8 +353,21 @@ __attribute__((destructor)) static void stop_workers(void)
 	S.stopping = true;
 	pthread_cond_broadcast(&S.work_cv);
 	pthread_mutex_unlock(&S.lock);
-	for (unsigned i = 0; i < S.num_workers; i++)
-		pthread_join(S.workers[i], NULL);
+	/* A worker still running a command (a kernel that never returns, a
+	 * long copy) must not hold the process's exit: wait a little for each,
+	 * then let exit end them. */
+	for (unsigned i = 0; i < S.num_workers; i++) {
+		struct timespec deadline;
+
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_nsec += 100 * 1000 * 1000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+		if (pthread_timedjoin_np(S.workers[i], NULL, &deadline) && svmgpu_debug_enabled)
+			svmgpu_log("svmgpu: exiting while a command still runs\n");
+	}
 	S.num_workers = 0;
 }
 

@@ -12,16 +12,18 @@ Then a program that calls each of them once is compiled the way kernels are
 (clang's built-in declarations, not opencl-c.h), and every function it
 references must be defined too: this checks that both agree on the names.
 
-usage: coverage.py CLANG LLVM_NM BUILTINS_BC [--list]
-exit 0: complete, 1: something missing, 77: skipped."""
+usage: coverage.py CLANG LLVM_NM BUILTINS_BC [--list] [-- KERNEL_CL_ARGS...]
+KERNEL_CL_ARGS: the feature flags kernels are compiled with (meson's
+svmgpu_builtins_cl_args); the defaults below otherwise.
+exit 0: complete, 1: something missing."""
 import json
 import os
 import subprocess
 import sys
 import tempfile
 
-# Keep in step with icd/builtins/meson.build (cl_features) and the compiler.
-CL3_EXT = ('-all,+__opencl_c_images,+cl_khr_fp64,+__opencl_c_fp64,+__opencl_c_int64,'
+# The defaults of icd/builtins/meson.build's svmgpu_builtins_cl_args.
+CL3_EXT = ('-all,+cl_khr_fp64,+__opencl_c_fp64,+__opencl_c_int64,'
            '+cl_khr_int64_base_atomics,+cl_khr_int64_extended_atomics,'
            '+cl_khr_global_int32_base_atomics,+cl_khr_global_int32_extended_atomics,'
            '+cl_khr_local_int32_base_atomics,+cl_khr_local_int32_extended_atomics,'
@@ -33,12 +35,16 @@ CL3_EXT = ('-all,+__opencl_c_images,+cl_khr_fp64,+__opencl_c_fp64,+__opencl_c_in
 # clang defines these "header-only" features only for SPIR targets.
 CL3_DEFS = ['-D__opencl_c_atomic_scope_device=1', '-D__opencl_c_atomic_scope_all_devices=1',
             '-D__opencl_c_work_group_collective_functions=1']
-CL12_EXT = '-cl_khr_fp16,-cl_amd_media_ops,-cl_amd_media_ops2,-cl_khr_subgroups,-cl_khr_gl_msaa_sharing,-cl_khr_mipmap_image'
+CL12_EXT = ('-cl_khr_fp16,-cl_amd_media_ops,-cl_amd_media_ops2,-cl_khr_subgroups,'
+            '-cl_khr_gl_msaa_sharing,-cl_khr_mipmap_image')
 
 CONFIGS = {
     'CL3.0': ['-cl-std=CL3.0', '-Xclang', '-cl-ext=' + CL3_EXT] + CL3_DEFS,
     'CL1.2': ['-cl-std=CL1.2', '-Xclang', '-cl-ext=' + CL12_EXT],
 }
+# opencl-c.h declares image built-ins without a condition: the header only
+# parses with images on (image built-ins are left out below).
+HEADER_ARGS = ['-Xclang', '-cl-ext=+__opencl_c_images']
 
 EXCLUDED_PREFIXES = (
     'read_image', 'write_image', 'get_image_', 'sub_group_', 'get_sub_group', 'intel_',
@@ -59,7 +65,7 @@ def declared(clang, std):
             f.write('\n')
         cmd = [clang, '-x', 'cl', '-cl-no-stdinc', '-Xclang', '-finclude-default-header',
                '-Xclang', '-ffake-address-space-map', '-target', 'x86_64-unknown-linux-gnu',
-               '-fsyntax-only', '-Xclang', '-ast-dump=json'] + CONFIGS[std] + [src]
+               '-fsyntax-only', '-Xclang', '-ast-dump=json'] + CONFIGS[std] + HEADER_ARGS + [src]
         out = subprocess.run(cmd, check=True, stdout=subprocess.PIPE).stdout
     decls = []
     for n in json.loads(out)['inner']:
@@ -149,6 +155,8 @@ def main():
         print(__doc__)
         return 2
     clang, nm, bc = sys.argv[1:4]
+    if '--' in sys.argv:
+        CONFIGS['CL3.0'] = ['-cl-std=CL3.0'] + sys.argv[sys.argv.index('--') + 1:]
     req, per_std = required(clang)
     have = defined(nm, bc)
     missing = sorted(m for m in req if m not in have)

@@ -96,7 +96,8 @@ void t_atomic_add(volatile global int *p, volatile global long *q, volatile glob
 		atom_dec(q + 1);
 		atomic_fetch_add_explicit(a, 1, memory_order_relaxed, memory_scope_device);
 		atomic_fetch_sub(a + 1, 1);
-		atomic_fetch_add_explicit(b, 5UL, memory_order_acq_rel, memory_scope_all_svm_devices);
+		atomic_fetch_add_explicit(b, 5UL, memory_order_acq_rel,
+					  memory_scope_all_svm_devices);
 		atomic_fetch_max_explicit(a + 2, i, memory_order_seq_cst);
 	}
 }

@@ -75,31 +75,33 @@ static void test_common_fns(int is_float)
 	for (int i = 0; i < N; i++) {
 		double a = val(x, i, is_float), b = val(y, i, is_float), c = val(z, i, is_float);
 		double lo = fmin(b, c), hi = fmax(b, c), t, want;
+#define OUT(k) val(o, (k) * N + i, is_float)
 
-		CHECK(h_same_d(val(o, 0 * N + i, is_float), fmin(fmax(a, lo), hi)), "clamp(%a)", a);
+		CHECK(h_same_d(OUT(0), fmin(fmax(a, lo), hi)), "clamp(%a)", a);
 		if (!isnan(a)) {
 			CHECK(h_ulp_err(a * (180 / 3.14159265358979323846264338327950288L),
-					val(o, 1 * N + i, is_float), is_float) <= 2, "degrees(%a)", a);
+					OUT(1), is_float) <= 2, "degrees(%a)", a);
 			CHECK(h_ulp_err(a * (3.14159265358979323846264338327950288L / 180),
-					val(o, 2 * N + i, is_float), is_float) <= 2, "radians(%a)", a);
-			CHECK(val(o, 3 * N + i, is_float) == fmax(a, b) && val(o, 4 * N + i, is_float) == fmin(a, b),
+					OUT(2), is_float) <= 2, "radians(%a)", a);
+			CHECK(OUT(3) == fmax(a, b) && OUT(4) == fmin(a, b),
 			      "max/min(%a, %a)", a, b);
 			want = is_float ? (double)((float)a + ((float)b - (float)a) * (float)c) :
 					  a + (b - a) * c;
-			CHECK(h_same_d(val(o, 5 * N + i, is_float), want), "mix(%a, %a, %a)", a, b, c);
-			CHECK(val(o, 6 * N + i, is_float) == (a < b ? 0.0 : 1.0), "step(%a, %a)", b, a);
+			CHECK(h_same_d(OUT(5), want), "mix(%a, %a, %a)", a, b, c);
+			CHECK(OUT(6) == (a < b ? 0.0 : 1.0), "step(%a, %a)", b, a);
 			if (lo < hi) {
 				t = fmin(fmax((a - lo) / (hi - lo), 0), 1);
 				want = t * t * (3 - 2 * t);
-				CHECK(fabs(val(o, 7 * N + i, is_float) - want) < 1e-5, "smoothstep(%a)", a);
+				CHECK(fabs(OUT(7) - want) < 1e-5, "smoothstep(%a)", a);
 			}
 		}
 		want = a > 0 ? 1 : a < 0 ? -1 : isnan(a) ? 0 : a;
-		CHECK(h_same_d(val(o, 8 * N + i, is_float), want), "sign(%a) = %a", a, val(o, 8 * N + i, is_float));
+		CHECK(h_same_d(OUT(8), want), "sign(%a) = %a", a, OUT(8));
 		for (int k = 0; k < 9; k++)
-			CHECK(h_same_d(val(o, k * N + i, is_float), val(o, (9 + k) * N + i, is_float)),
+			CHECK(h_same_d(OUT(k), OUT(9 + k)),
 			      "16-vector common function %d differs at %d", k, i);
 	}
+#undef OUT
 }
 
 static void test_geometric(int is_float)
@@ -124,8 +126,10 @@ static void test_geometric(int is_float)
 		fill(x, 12 + j, is_float, j == 0 ? -INFINITY : j == 1 ? INFINITY : 2);
 	}
 	fn(x, y, o, n);
+#define G(k) val(o, k, is_float)
 	for (int v = 0; v < M; v++) {
-		long double p[4], q[4], dot = 0, len = 0, dist = 0;
+		long double p[4], q[4], dot = 0, len = 0, dist = 0, len3, want, c[3];
+		long double eps = is_float ? FLT_EPSILON : DBL_EPSILON;
 
 		for (int j = 0; j < 4; j++) {
 			p[j] = val(x, 4 * v + j, is_float);
@@ -134,46 +138,54 @@ static void test_geometric(int is_float)
 			len += p[j] * p[j];
 			dist += (p[j] - q[j]) * (p[j] - q[j]);
 		}
+		len3 = len - p[3] * p[3];
 		if (v != 3) {
-			CHECK(h_ulp_err(sqrtl(len), val(o, 8 * v + 1, is_float), is_float) <= 4.5,
-			      "length(vector %d) = %a, want %La", v, val(o, 8 * v + 1, is_float),
-			      sqrtl(len));
-			CHECK(h_ulp_err(sqrtl(dist), val(o, 8 * v + 2, is_float), is_float) <= 13.5,
+			CHECK(h_ulp_err(sqrtl(len), G(8 * v + 1), is_float) <= 4.5,
+			      "length(vector %d) = %a, want %La", v, G(8 * v + 1), sqrtl(len));
+			CHECK(h_ulp_err(sqrtl(dist), G(8 * v + 2), is_float) <= 13.5,
 			      "distance(vector %d)", v);
+			CHECK(h_ulp_err(sqrtl(len3), G(8 * v + 3), is_float) <= 3.5,
+			      "length(vector %d .xyz)", v);
 		} else {
-			CHECK(isinf(val(o, 8 * v + 1, is_float)), "length with infinity");
+			CHECK(isinf(G(8 * v + 1)) && isinf(G(8 * v + 3)), "length with infinity");
 		}
 		if (v >= 4) {
-			CHECK(fabsl(val(o, 8 * v, is_float) - dot) <= 25 * 7 * (is_float ? FLT_EPSILON :
-									       DBL_EPSILON),
-			      "dot(vector %d)", v);
-			CHECK(h_ulp_err(fabsl(p[0]), val(o, 8 * v + 4, is_float), is_float) == 0,
-			      "length(scalar)");
+			// Tolerances of the specification: max * max * (2n - 1) * eps.
+			CHECK(fabsl(G(8 * v) - dot) <= 25 * 7 * eps, "dot(vector %d)", v);
+			CHECK(fabsl(G(8 * v + 5) - p[0] * q[0] - p[1] * q[1]) <= 25 * 3 * eps,
+			      "dot(vector %d .xy)", v);
+			CHECK(G(8 * v + 4) == fabsl(p[0]), "length(scalar)");
 		}
 		for (int j = 0; j < 4; j++) {
-			double got = val(o, 8 * n + 4 * v + j, is_float);
-			long double want = v == 2 ? p[j] : v == 3 ? (j < 2 ? copysignl(0.70710678118654752440L, p[j]) : 0) :
-				     p[j] / sqrtl(len);
+			double got = G(8 * n + 4 * v + j);
 
-			if (v == 2)
-				CHECK(h_same_d(got, (double)want), "normalize(0) %d", j);
-			else
-				CHECK(h_ulp_err(want, got, is_float) <= 6.5 ||
-				      fabsl(want - got) < 1e-300, "normalize(vector %d)[%d] = %a, want %La",
-				      v, j, got, want);
+			if (v == 2) {
+				CHECK(h_same_d(got, (double)p[j]), "normalize(0)[%d]", j);
+				continue;
+			}
+			want = v == 3 ? (j < 2 ? copysignl(0.70710678118654752440L, p[j]) : 0) :
+					p[j] / sqrtl(len);
+			CHECK(h_ulp_err(want, got, is_float) <= 6.5 || fabsl(want - got) < 1e-300,
+			      "normalize(vector %d)[%d] = %a, want %La", v, j, got, want);
+			if (j == 3 || v == 3)
+				continue;
+			want = p[j] / sqrtl(len3);
+			got = G(20 * n + 4 * v + j);
+			CHECK(h_ulp_err(want, got, is_float) <= 5.5 || fabsl(want - got) < 1e-300,
+			      "normalize(vector %d .xyz)[%d] = %a, want %La", v, j, got, want);
 		}
-		if (v >= 4) {
-			long double c[3] = {p[1] * q[2] - p[2] * q[1], p[2] * q[0] - p[0] * q[2],
-					    p[0] * q[1] - p[1] * q[0]};
-
-			for (int j = 0; j < 3; j++)
-				CHECK(fabsl(val(o, 12 * n + 4 * v + j, is_float) - c[j]) < 25 * 3 *
-				      (is_float ? FLT_EPSILON : DBL_EPSILON) &&
-				      val(o, 16 * n + 4 * v + j, is_float) == val(o, 12 * n + 4 * v + j, is_float),
-				      "cross(vector %d)[%d]", v, j);
-			CHECK(val(o, 12 * n + 4 * v + 3, is_float) == 0, "cross(4)[3]");
-		}
+		if (v < 4)
+			continue;
+		c[0] = p[1] * q[2] - p[2] * q[1];
+		c[1] = p[2] * q[0] - p[0] * q[2];
+		c[2] = p[0] * q[1] - p[1] * q[0];
+		for (int j = 0; j < 3; j++)
+			CHECK(fabsl(G(12 * n + 4 * v + j) - c[j]) < 25 * 3 * eps &&
+			      G(16 * n + 4 * v + j) == G(12 * n + 4 * v + j),
+			      "cross(vector %d)[%d]", v, j);
+		CHECK(G(12 * n + 4 * v + 3) == 0, "cross(4)[3]");
 	}
+#undef G
 }
 
 static void test_select(void)

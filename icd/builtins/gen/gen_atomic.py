@@ -32,7 +32,8 @@ def legacy_body(op, t, asp):
 
 
 def gen_legacy(out):
-    for prefix, types in (('atomic_', ('int', 'uint')), ('atom_', ('int', 'uint', 'long', 'ulong'))):
+    for prefix, types in (('atomic_', ('int', 'uint')),
+                          ('atom_', ('int', 'uint', 'long', 'ulong'))):
         for op in LEGACY_OPS:
             tys = types + (('float',) if prefix == 'atomic_' and op == 'xchg' else ())
             for t in tys:

@@ -4,7 +4,8 @@ results are 0/1 for scalars and 0/-1 per element for vectors, which is what
 OpenCL C's own comparison operators give: the functions use them."""
 from genlib import ALL, FLOATS, WIDTHS, SIGNED_OF, UNSIGNED_OF, Out, vt, comp
 
-DEGREES = {'float': '57.295779513082320876798154814105f', 'double': '57.295779513082320876798154814105'}
+DEGREES = {'float': '57.295779513082320876798154814105f',
+           'double': '57.295779513082320876798154814105'}
 RADIANS = {'float': '0.017453292519943295769236907684886f',
            'double': '0.017453292519943295769236907684886'}
 
@@ -93,11 +94,13 @@ def gen_geometric(out):
                 # In double: exact squares and sums, no overflow or underflow.
                 dp = 'convert_%s(p)' % dn if n > 1 else '(double)p'
                 fn('float length(%s p)' % tn,
-                   '%s d = %s;\nreturn (float)__builtin_sqrt(%s);' % (dn, dp, dot_expr('d', 'd', n)))
+                   '%s d = %s;\nreturn (float)__builtin_sqrt(%s);'
+                   % (dn, dp, dot_expr('d', 'd', n)))
                 dd = ('convert_%s(p) - convert_%s(q)' % (dn, dn) if n > 1 else
                       '(double)p - (double)q')
                 fn('float distance(%s p, %s q)' % (tn, tn),
-                   '%s d = %s;\nreturn (float)__builtin_sqrt(%s);' % (dn, dd, dot_expr('d', 'd', n)))
+                   '%s d = %s;\nreturn (float)__builtin_sqrt(%s);'
+                   % (dn, dd, dot_expr('d', 'd', n)))
                 fn('%s normalize(%s p)' % (tn, tn),
                    '%s d = __svm_normalize_prep(%s);\ndouble s = %s;\n'
                    'if (s == 0)\n\treturn p;\nreturn %s(d / __builtin_sqrt(s));'
@@ -105,7 +108,8 @@ def gen_geometric(out):
                 fn('float fast_length(%s p)' % tn, 'return half_sqrt(%s);' % dot_expr('p', 'p', n))
                 fn('float fast_distance(%s p, %s q)' % (tn, tn), 'return fast_length(p - q);')
                 fn('%s fast_normalize(%s p)' % (tn, tn),
-                   'float s = %s;\nreturn s == 0.0f ? p : p * half_rsqrt(s);' % dot_expr('p', 'p', n))
+                   'float s = %s;\nreturn s == 0.0f ? p : p * half_rsqrt(s);'
+                   % dot_expr('p', 'p', n))
             else:
                 fn('double length(%s p)' % tn, 'return __svm_length(p);')
                 fn('double distance(%s p, %s q)' % (tn, tn), 'return __svm_length(p - q);')
