@@ -21,6 +21,7 @@
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
+#include <dlfcn.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -81,12 +82,28 @@ static LLVMModuleRef parse(LLVMContextRef ctx, const void *bc, size_t size, char
 	return m;
 }
 
+/* LLVM's diagnostics (the linker's "symbol multiply defined: f") go to
+ * the build log. */
+static void diagnostic_to_log(LLVMDiagnosticInfoRef info, void *log)
+{
+	char *msg;
+
+	/* Remarks and notes (instruction counts...) are not for the log. */
+	if (LLVMGetDiagInfoSeverity(info) != LLVMDSError)
+		return;
+	msg = LLVMGetDiagInfoDescription(info);
+
+	append_log(log, "svmgpu: %s\n", msg);
+	LLVMDisposeMessage(msg);
+}
+
 /* Links every module into the first; NULL on failure. */
 static LLVMModuleRef link_all(LLVMContextRef ctx, size_t n, const void *const *bcs,
 			      const size_t *sizes, char **log)
 {
 	LLVMModuleRef dst = NULL;
 
+	LLVMContextSetDiagnosticHandler(ctx, diagnostic_to_log, log);
 	for (size_t i = 0; i < n; i++) {
 		LLVMModuleRef m = parse(ctx, bcs[i], sizes[i], log);
 
@@ -95,7 +112,7 @@ static LLVMModuleRef link_all(LLVMContextRef ctx, size_t n, const void *const *b
 		if (!dst) {
 			dst = m;
 		} else if (LLVMLinkModules2(dst, m)) {
-			append_log(log, "%s", "svmgpu: linking failed (a symbol defined twice?)\n");
+			append_log(log, "%s", "svmgpu: linking the objects failed\n");
 			goto fail;
 		}
 	}
@@ -632,7 +649,9 @@ static void internalise(LLVMModuleRef m)
 			LLVMSetLinkage(g, LLVMInternalLinkage);
 }
 
-/* Calls left to OpenCL built-ins (mangled names) that nothing defines. */
+/* Functions called but defined nowhere: neither in the program, nor in the
+ * built-in library, nor in the C library that the built-ins call (which the
+ * shared object links against, and which this process has loaded). */
 static bool check_unresolved(LLVMModuleRef m, char **log)
 {
 	bool ok = true;
@@ -641,9 +660,13 @@ static bool check_unresolved(LLVMModuleRef m, char **log)
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
 		const char *name = LLVMGetValueName2(f, &len);
 
-		if (LLVMIsDeclaration(f) && !LLVMGetIntrinsicID(f) && LLVMGetFirstUse(f) &&
-		    !strncmp(name, "_Z", 2)) {
+		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f) || !LLVMGetFirstUse(f))
+			continue;
+		if (!strncmp(name, "_Z", 2)) {
 			append_log(log, "svmgpu: no built-in function %s\n", name);
+			ok = false;
+		} else if (!dlsym(RTLD_DEFAULT, name)) {
+			append_log(log, "svmgpu: undefined function %s\n", name);
 			ok = false;
 		}
 	}

@@ -10,6 +10,8 @@ when its content changes. --list prints the names of the files."""
 import os
 import sys
 
+# No __pycache__ in the source tree when meson runs this.
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import gen_math  # noqa: E402
