@@ -48,17 +48,17 @@ size_t wi_local_linear_id(void) __asm__("_Z19get_local_linear_idv");
 
 WI_FN uint32_t wi_work_dim(void)
 {
-	return __svmgpu_wi.ctx->work_dim;
+	return __svmgpu_wi.g.work_dim;
 }
 
 WI_FN size_t wi_global_size(uint32_t d)
 {
-	return d < 3 ? __svmgpu_wi.ctx->global_size[d] : 1;
+	return d < 3 ? __svmgpu_wi.g.global_size[d] : 1;
 }
 
 WI_FN size_t wi_global_id(uint32_t d)
 {
-	const struct svmgpu_wg_ctx *c = __svmgpu_wi.ctx;
+	const struct svmgpu_wi_geometry *c = &__svmgpu_wi.g;
 
 	if (d >= 3)
 		return 0;
@@ -68,12 +68,12 @@ WI_FN size_t wi_global_id(uint32_t d)
 
 WI_FN size_t wi_local_size(uint32_t d)
 {
-	return d < 3 ? __svmgpu_wi.ctx->local_size[d] : 1;
+	return d < 3 ? __svmgpu_wi.g.local_size[d] : 1;
 }
 
 WI_FN size_t wi_enqueued_local_size(uint32_t d)
 {
-	return d < 3 ? __svmgpu_wi.ctx->enqueued_local_size[d] : 1;
+	return d < 3 ? __svmgpu_wi.g.enqueued_local_size[d] : 1;
 }
 
 WI_FN size_t wi_local_id(uint32_t d)
@@ -83,22 +83,22 @@ WI_FN size_t wi_local_id(uint32_t d)
 
 WI_FN size_t wi_num_groups(uint32_t d)
 {
-	return d < 3 ? __svmgpu_wi.ctx->num_groups[d] : 1;
+	return d < 3 ? __svmgpu_wi.g.num_groups[d] : 1;
 }
 
 WI_FN size_t wi_group_id(uint32_t d)
 {
-	return d < 3 ? __svmgpu_wi.ctx->group_id[d] : 0;
+	return d < 3 ? __svmgpu_wi.g.group_id[d] : 0;
 }
 
 WI_FN size_t wi_global_offset(uint32_t d)
 {
-	return d < 3 ? __svmgpu_wi.ctx->global_offset[d] : 0;
+	return d < 3 ? __svmgpu_wi.g.global_offset[d] : 0;
 }
 
 WI_FN size_t wi_global_linear_id(void)
 {
-	const struct svmgpu_wg_ctx *c = __svmgpu_wi.ctx;
+	const struct svmgpu_wi_geometry *c = &__svmgpu_wi.g;
 	size_t id[3];
 
 	// (global id - offset) per dimension, then row-major from dimension 2.
@@ -109,7 +109,7 @@ WI_FN size_t wi_global_linear_id(void)
 
 WI_FN size_t wi_local_linear_id(void)
 {
-	const struct svmgpu_wg_ctx *c = __svmgpu_wi.ctx;
+	const struct svmgpu_wi_geometry *c = &__svmgpu_wi.g;
 	const uint64_t *l = __svmgpu_wi.local_id;
 
 	return (l[2] * c->local_size[1] + l[1]) * c->local_size[0] + l[0];

@@ -528,6 +528,24 @@ static LLVMValueRef *load_args(struct launcher_env *e, LLVMValueRef kernel, LLVM
 	return argv;
 }
 
+/* ctx's geometry into the thread-local state (struct svmgpu_wi_geometry):
+ * work_dim, then six arrays laid out as in the context. */
+static void copy_geometry(struct launcher_env *e, LLVMValueRef ctx)
+{
+	size_t g = offsetof(struct svmgpu_wi_state, g);
+	LLVMValueRef dim = LLVMBuildLoad2(e->b, LLVMInt32TypeInContext(e->ctx),
+					  byte_gep(e, ctx, offsetof(struct svmgpu_wg_ctx, work_dim)),
+					  "");
+
+	LLVMBuildStore(e->b, LLVMBuildZExt(e->b, dim, e->i64, ""),
+		       byte_gep(e, wi_state(e), g + offsetof(struct svmgpu_wi_geometry, work_dim)));
+	for (size_t i = 0; i < 18; i++)
+		LLVMBuildStore(e->b,
+			       load_i64(e, ctx, offsetof(struct svmgpu_wg_ctx, global_offset) + 8 * i),
+			       byte_gep(e, wi_state(e),
+					g + offsetof(struct svmgpu_wi_geometry, global_offset) + 8 * i));
+}
+
 static LLVMValueRef new_launcher(struct launcher_env *e, LLVMValueRef kernel, const char *prefix,
 				 LLVMValueRef *args, LLVMValueRef *ctxp)
 {
@@ -547,6 +565,7 @@ static LLVMValueRef new_launcher(struct launcher_env *e, LLVMValueRef kernel, co
 	*args = LLVMGetParam(f, 0);
 	*ctxp = LLVMGetParam(f, 1);
 	LLVMBuildStore(e->b, *ctxp, byte_gep(e, wi_state(e), offsetof(struct svmgpu_wi_state, ctx)));
+	copy_geometry(e, *ctxp);
 	return f;
 }
 
@@ -858,3 +877,10 @@ out:
 	svmgpu_kernel_meta_free(kernels, nk);
 	return err;
 }
+
+/* copy_geometry relies on the context's arrays being laid out as the state's. */
+_Static_assert(offsetof(struct svmgpu_wg_ctx, group_id) -
+		       offsetof(struct svmgpu_wg_ctx, global_offset) ==
+		       offsetof(struct svmgpu_wi_geometry, group_id) -
+		       offsetof(struct svmgpu_wi_geometry, global_offset),
+	       "context and work-item geometry layouts differ");

@@ -332,6 +332,7 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 		"-Xclang", "-ffake-address-space-map",
 		"-cl-kernel-arg-info",
 		"-fno-color-diagnostics",
+		"-Wno-psabi", /* vector arguments passed in memory: both sides agree */
 		"-fPIC", /* a shared object: TLS must not assume an executable */
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), argc = 0;

@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#define SVMGPU_KERNEL_ABI_VERSION 1
+#define SVMGPU_KERNEL_ABI_VERSION 2
 
 struct svmgpu_wg_ctx {
 	uint32_t work_dim;
@@ -48,9 +48,25 @@ typedef void (*svmgpu_launcher_fn)(void *const *args, struct svmgpu_wg_ctx *ctx)
  * module (defined by builtins/workitem.c). Launchers set ctx and local_id;
  * the work-item functions read them; functions that synchronise a
  * work-group save and restore local_id around the switch to other fibers. */
+/* The group's geometry, copied from the context by the launchers: the
+ * work-item functions read it from here, thread-local memory whose address
+ * never escapes the module, so the optimiser knows that kernel stores cannot
+ * change it and keeps it in registers (a loop over work-items then
+ * vectorises). Same order as in struct svmgpu_wg_ctx. */
+struct svmgpu_wi_geometry {
+	uint64_t work_dim;
+	uint64_t global_offset[3];
+	uint64_t global_size[3];
+	uint64_t enqueued_local_size[3];
+	uint64_t local_size[3];
+	uint64_t num_groups[3];
+	uint64_t group_id[3];
+};
+
 struct svmgpu_wi_state {
 	uint64_t local_id[3];
 	struct svmgpu_wg_ctx *ctx;
+	struct svmgpu_wi_geometry g;
 };
 
 /* Every built-in that waits for the whole work-group (barrier, collectives,

@@ -70,6 +70,21 @@ void *h_sym12(const char *name)
 	return sym_in(lib12, name);
 }
 
+/* What a launcher does on entry: the context, and its geometry copied into
+ * the thread-local state (kernel_abi.h). */
+void h_attach(struct svmgpu_wi_state *wi, struct svmgpu_wg_ctx *ctx)
+{
+	wi->ctx = ctx;
+	wi->g.work_dim = ctx->work_dim;
+	memcpy(wi->g.global_offset, ctx->global_offset, sizeof(ctx->global_offset));
+	memcpy(wi->g.global_size, ctx->global_size, sizeof(ctx->global_size));
+	memcpy(wi->g.enqueued_local_size, ctx->enqueued_local_size,
+	       sizeof(ctx->enqueued_local_size));
+	memcpy(wi->g.local_size, ctx->local_size, sizeof(ctx->local_size));
+	memcpy(wi->g.num_groups, ctx->num_groups, sizeof(ctx->num_groups));
+	memcpy(wi->g.group_id, ctx->group_id, sizeof(ctx->group_id));
+}
+
 struct svmgpu_wi_state *h_wi(void)
 {
 	// dlsym of a thread-local symbol gives this thread's instance.
@@ -91,7 +106,7 @@ void h_ctx_init(struct svmgpu_wg_ctx *ctx, uint32_t dims, const size_t gsize[3],
 		ctx->local_size[d] = gsize[d] - group[d] * lsize[d] < lsize[d] ?
 				     gsize[d] - group[d] * lsize[d] : lsize[d];
 	}
-	h_wi()->ctx = ctx;
+	h_attach(h_wi(), ctx);
 }
 
 // Fibers: work-item i runs on fibers[i]; a barrier passes control to the
@@ -143,7 +158,7 @@ void h_run_group(struct svmgpu_wg_ctx *ctx, struct svmgpu_wi_state *wi,
 	unsigned *vg_ids;
 
 	fib.wi = wi;
-	wi->ctx = ctx;
+	h_attach(wi, ctx);
 	fib.n = ctx->local_size[0] * ctx->local_size[1] * ctx->local_size[2];
 	memcpy(fib.lsize, ctx->local_size, sizeof(fib.lsize));
 	fib.fn = fn;

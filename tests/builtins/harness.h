@@ -37,6 +37,8 @@ void *h_sym12(const char *name); /* the OpenCL C 1.2 library */
 /* The work-item state of the library (its __svmgpu_wi for this thread)
  * and a fake work-group context: h_wi_set gives both to the library. */
 struct svmgpu_wi_state *h_wi(void);
+/* Sets wi's context and copies its geometry, as a launcher does. */
+void h_attach(struct svmgpu_wi_state *wi, struct svmgpu_wg_ctx *ctx);
 void h_ctx_init(struct svmgpu_wg_ctx *ctx, uint32_t dims, const size_t gsize[3],
 		const size_t lsize[3], const size_t offset[3], const size_t group[3]);
 
