@@ -103,11 +103,13 @@ static void geom_type(bool dbl)
 			struct rep rep;
 			char kname[48];
 			size_t tot = (size_t)n * (size_t)w;
-			void *a = malloc(tot * es), *bb = malloc(tot * es);
+			void *a, *bb;
 			int kind = gfns[f].kind;
 
 			if (kind == G_CROSS && w < 3)
 				continue;
+			a = malloc(tot * es);
+			bb = malloc(tot * es);
 			snprintf(kname, sizeof(kname), "g_%s%d", gfns[f].name, w);
 			rep_begin(&rep, -1, "geometric/%s/%s%d", T, gfns[f].name, w);
 			if (!diff_selected(rep.name)) {

@@ -137,11 +137,13 @@ static uint64_t iref(int f, const struct itype *t, uint64_t a, uint64_t b, uint6
 	case I_SUBSAT: return sat(x - y, t);
 	case I_UPSAMPLE: return (ua << bits) | wrap(y, t);
 	case I_POPCOUNT: return (uint64_t)__builtin_popcountll(ua);
-	case I_MAD24: return wrap(x * y + z, t);
-	case I_MUL24: return wrap(x * y, t);
-	case I_ADD: return wrap(x + y, t);
-	case I_SUB: return wrap(x - y, t);
-	case I_MUL: return wrap(x * y, t);
+	/* Wrapping results: computed unsigned, where overflow is defined. */
+	case I_MAD24: return wrap((i128)((unsigned __int128)x * (unsigned __int128)y +
+					 (unsigned __int128)z), t);
+	case I_MUL24: return wrap((i128)((unsigned __int128)x * (unsigned __int128)y), t);
+	case I_ADD: return wrap((i128)((unsigned __int128)x + (unsigned __int128)y), t);
+	case I_SUB: return wrap((i128)((unsigned __int128)x - (unsigned __int128)y), t);
+	case I_MUL: return wrap((i128)((unsigned __int128)x * (unsigned __int128)y), t);
 	case I_DIV: case I_REM:
 		if (y == 0 || (t->sgn && x == tmin(t) && y == -1 && !promoted)) {
 			*undef = true;
@@ -151,7 +153,7 @@ static uint64_t iref(int f, const struct itype *t, uint64_t a, uint64_t b, uint6
 	case I_SHL: case I_SHR: {
 		int s = (int)(wrap(y, t) & (uint64_t)((promoted ? 32 : bits) - 1));
 		if (f == I_SHL)
-			return wrap(x << s, t);
+			return wrap((__int128)((unsigned __int128)x << s), t); /* no signed overflow */
 		return wrap(x >> s, t);	/* arithmetic for signed: i128 sign-extends */
 	}
 	case I_AND: return ua & wrap(y, t);
