@@ -249,16 +249,11 @@ static void queue_unlink(cl_command_queue q, cl_event ev)
 
 /* Sets the final status, wakes dependents, calls callbacks. The scheduler's
  * reference is dropped by the caller. */
-static void complete(cl_event ev, cl_int status)
+/* The locked part of completion; returns the callbacks to call unlocked. */
+static struct svmgpu_event_cb *complete_locked(cl_event ev, cl_int status, cl_ulong now)
 {
 	struct svmgpu_event_cb *cbs = NULL;
-	cl_ulong now = svmgpu_now_ns();
 
-	if (ev->payload_free) {
-		ev->payload_free(ev->payload);
-		ev->payload_free = NULL;
-	}
-	pthread_mutex_lock(&S.lock);
 	if (!ev->t_start)
 		ev->t_start = now;
 	ev->t_end = ev->t_complete = now;
@@ -278,6 +273,20 @@ static void complete(cl_event ev, cl_int status)
 		cbs = take_callbacks(ev, status);
 	if (S.host_waiters)
 		pthread_cond_broadcast(&S.done_cv);
+	return cbs;
+}
+
+static void complete(cl_event ev, cl_int status)
+{
+	struct svmgpu_event_cb *cbs;
+	cl_ulong now = svmgpu_now_ns();
+
+	if (ev->payload_free) {
+		ev->payload_free(ev->payload);
+		ev->payload_free = NULL;
+	}
+	pthread_mutex_lock(&S.lock);
+	cbs = complete_locked(ev, status, now);
 	pthread_mutex_unlock(&S.lock);
 	if (cbs)
 		call_callbacks(ev, cbs, status);
@@ -546,15 +555,18 @@ cl_event svmgpu_user_event_new(cl_context ctx)
 
 cl_int svmgpu_user_event_set_status(cl_event ev, cl_int status)
 {
+	struct svmgpu_event_cb *cbs = NULL;
+	cl_ulong now = svmgpu_now_ns();
 	bool first;
 
 	pthread_mutex_lock(&S.lock);
-	first = !finished(status_of(ev)) && !ev->t_end;
+	first = !finished(status_of(ev));
 	if (first)
-		ev->t_end = 1; /* claimed: a second call fails even while we complete */
+		cbs = complete_locked(ev, status, now);
 	pthread_mutex_unlock(&S.lock);
 	if (!first)
 		return SVMGPU_ERR(CL_INVALID_OPERATION, "user event status already set");
-	complete(ev, status);
+	if (cbs)
+		call_callbacks(ev, cbs, status);
 	return CL_SUCCESS;
 }
