@@ -15,32 +15,9 @@
 
 #define MAX_PATTERN 128
 
-static cl_int check_mem(cl_command_queue q, cl_mem m, const char *what)
-{
-	if (!svmgpu_mem_valid(m) || m->type != CL_MEM_OBJECT_BUFFER)
-		return SVMGPU_ERR(CL_INVALID_MEM_OBJECT, "%s is not a buffer", what);
-	if (m->context != q->context)
-		return SVMGPU_ERR(CL_INVALID_CONTEXT, "%s and the queue have different contexts",
-				  what);
-	return CL_SUCCESS;
-}
-
 static bool in_bounds(cl_mem m, size_t offset, size_t size)
 {
 	return offset <= m->size && size <= m->size - offset;
-}
-
-/* A sub-buffer is usable on a device only when its origin honours that
- * device's CL_DEVICE_MEM_BASE_ADDR_ALIGN (bits). */
-static cl_int check_sub_align(cl_command_queue q, cl_mem m)
-{
-	size_t align = q->device->mem_base_addr_align / 8;
-
-	if (m->parent && align > 1 && m->origin % align)
-		return SVMGPU_ERR(CL_MISALIGNED_SUB_BUFFER_OFFSET,
-				  "sub-buffer origin %zu is not aligned to %zu bytes", m->origin,
-				  align);
-	return CL_SUCCESS;
 }
 
 /* One payload for read, write and copy: a byte range to another. */
@@ -110,7 +87,7 @@ static cl_int check_rw(cl_command_queue q, cl_mem m, size_t offset, size_t size,
 
 	if (!svmgpu_queue_valid(q))
 		return SVMGPU_ERR(CL_INVALID_COMMAND_QUEUE, "bad command queue");
-	err = check_mem(q, m, "buffer");
+	err = svmgpu_mem_check_for_queue(q, m, "buffer");
 	if (err)
 		return err;
 	if (!in_bounds(m, offset, size))
@@ -127,7 +104,7 @@ static cl_int check_rw(cl_command_queue q, cl_mem m, size_t offset, size_t size,
 	err = svmgpu_check_wait_list(q->context, n, list);
 	if (err)
 		return err;
-	return check_sub_align(q, m);
+	return svmgpu_mem_check_sub_align(q, m);
 }
 
 SVMGPU_API cl_int CL_API_CALL clEnqueueReadBuffer(cl_command_queue command_queue, cl_mem buffer,
@@ -181,13 +158,13 @@ SVMGPU_API cl_int CL_API_CALL clEnqueueCopyBuffer(cl_command_queue command_queue
 
 	if (!svmgpu_queue_valid(q))
 		return SVMGPU_ERR(CL_INVALID_COMMAND_QUEUE, "bad command queue");
-	err = check_mem(q, src_buffer, "src_buffer");
+	err = svmgpu_mem_check_for_queue(q, src_buffer, "src_buffer");
 	if (!err)
-		err = check_mem(q, dst_buffer, "dst_buffer");
+		err = svmgpu_mem_check_for_queue(q, dst_buffer, "dst_buffer");
 	if (!err)
-		err = check_sub_align(q, src_buffer);
+		err = svmgpu_mem_check_sub_align(q, src_buffer);
 	if (!err)
-		err = check_sub_align(q, dst_buffer);
+		err = svmgpu_mem_check_sub_align(q, dst_buffer);
 	if (err)
 		return err;
 	if (!in_bounds(src_buffer, src_offset, size))
@@ -252,7 +229,7 @@ SVMGPU_API cl_int CL_API_CALL clEnqueueFillBuffer(cl_command_queue command_queue
 
 	if (!svmgpu_queue_valid(q))
 		return SVMGPU_ERR(CL_INVALID_COMMAND_QUEUE, "bad command queue");
-	err = check_mem(q, buffer, "buffer");
+	err = svmgpu_mem_check_for_queue(q, buffer, "buffer");
 	if (err)
 		return err;
 	if (!in_bounds(buffer, offset, size))
@@ -270,7 +247,7 @@ SVMGPU_API cl_int CL_API_CALL clEnqueueFillBuffer(cl_command_queue command_queue
 				  offset, size, pattern_size);
 	err = svmgpu_check_wait_list(q->context, num_events_in_wait_list, event_wait_list);
 	if (!err)
-		err = check_sub_align(q, buffer);
+		err = svmgpu_mem_check_sub_align(q, buffer);
 	if (err)
 		return err;
 

@@ -98,15 +98,13 @@ static cl_int check_map(cl_command_queue q, cl_mem m, cl_map_flags flags, size_t
 			size_t size, cl_uint n, const cl_event *list)
 {
 	const cl_map_flags known = CL_MAP_READ | CL_MAP_WRITE | CL_MAP_WRITE_INVALIDATE_REGION;
-	size_t align;
 	cl_int err;
 
 	if (!svmgpu_queue_valid(q))
 		return SVMGPU_ERR(CL_INVALID_COMMAND_QUEUE, "bad command queue");
-	if (!svmgpu_mem_valid(m) || m->type != CL_MEM_OBJECT_BUFFER)
-		return SVMGPU_ERR(CL_INVALID_MEM_OBJECT, "not a buffer");
-	if (m->context != q->context)
-		return SVMGPU_ERR(CL_INVALID_CONTEXT, "buffer and queue have different contexts");
+	err = svmgpu_mem_check_for_queue(q, m, "buffer");
+	if (err)
+		return err;
 	if (size == 0 || offset > m->size || size > m->size - offset)
 		return SVMGPU_ERR(CL_INVALID_VALUE, "range %zu+%zu is empty or outside the "
 				  "%zu-byte buffer", offset, size, m->size);
@@ -119,11 +117,9 @@ static cl_int check_map(cl_command_queue q, cl_mem m, cl_map_flags flags, size_t
 	err = svmgpu_check_wait_list(q->context, n, list);
 	if (err)
 		return err;
-	align = q->device->mem_base_addr_align / 8;
-	if (m->parent && align > 1 && m->origin % align)
-		return SVMGPU_ERR(CL_MISALIGNED_SUB_BUFFER_OFFSET,
-				  "sub-buffer origin %zu is not aligned to %zu bytes", m->origin,
-				  align);
+	err = svmgpu_mem_check_sub_align(q, m);
+	if (err)
+		return err;
 	if ((flags & CL_MAP_READ) && (m->flags & (CL_MEM_HOST_WRITE_ONLY | CL_MEM_HOST_NO_ACCESS)))
 		return SVMGPU_ERR(CL_INVALID_OPERATION,
 				  "mapping a HOST_WRITE_ONLY or HOST_NO_ACCESS buffer for reading");

@@ -13,27 +13,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-static cl_int check_mem(cl_command_queue q, cl_mem m, const char *what)
-{
-	if (!svmgpu_mem_valid(m) || m->type != CL_MEM_OBJECT_BUFFER)
-		return SVMGPU_ERR(CL_INVALID_MEM_OBJECT, "%s is not a buffer", what);
-	if (m->context != q->context)
-		return SVMGPU_ERR(CL_INVALID_CONTEXT, "%s and the queue have different contexts",
-				  what);
-	return CL_SUCCESS;
-}
-
-static cl_int check_sub_align(cl_command_queue q, cl_mem m)
-{
-	size_t align = q->device->mem_base_addr_align / 8;
-
-	if (m->parent && align > 1 && m->origin % align)
-		return SVMGPU_ERR(CL_MISALIGNED_SUB_BUFFER_OFFSET,
-				  "sub-buffer origin %zu is not aligned to %zu bytes", m->origin,
-				  align);
-	return CL_SUCCESS;
-}
-
 static cl_int check_region(const size_t *region)
 {
 	if (region[0] == 0 || region[1] == 0 || region[2] == 0)
@@ -184,7 +163,7 @@ static cl_int rw_rect(cl_command_queue q, cl_mem m, bool write, bool blocking,
 
 	if (!svmgpu_queue_valid(q))
 		return SVMGPU_ERR(CL_INVALID_COMMAND_QUEUE, "bad command queue");
-	err = check_mem(q, m, "buffer");
+	err = svmgpu_mem_check_for_queue(q, m, "buffer");
 	if (err)
 		return err;
 	if (!buffer_origin || !host_origin || !region)
@@ -212,7 +191,7 @@ static cl_int rw_rect(cl_command_queue q, cl_mem m, bool write, bool blocking,
 				  "writing a HOST_READ_ONLY or HOST_NO_ACCESS buffer");
 	err = svmgpu_check_wait_list(q->context, n, list);
 	if (!err)
-		err = check_sub_align(q, m);
+		err = svmgpu_mem_check_sub_align(q, m);
 	if (err)
 		return err;
 
@@ -386,13 +365,13 @@ SVMGPU_API cl_int CL_API_CALL clEnqueueCopyBufferRect(
 
 	if (!svmgpu_queue_valid(q))
 		return SVMGPU_ERR(CL_INVALID_COMMAND_QUEUE, "bad command queue");
-	err = check_mem(q, src_buffer, "src_buffer");
+	err = svmgpu_mem_check_for_queue(q, src_buffer, "src_buffer");
 	if (!err)
-		err = check_mem(q, dst_buffer, "dst_buffer");
+		err = svmgpu_mem_check_for_queue(q, dst_buffer, "dst_buffer");
 	if (!err)
-		err = check_sub_align(q, src_buffer);
+		err = svmgpu_mem_check_sub_align(q, src_buffer);
 	if (!err)
-		err = check_sub_align(q, dst_buffer);
+		err = svmgpu_mem_check_sub_align(q, dst_buffer);
 	if (err)
 		return err;
 	if (!src_origin || !dst_origin || !region)

@@ -44,6 +44,12 @@ static inline bool svmgpu_mem_valid(cl_mem m)
  * (api/enqueue_map.c keeps them). */
 void svmgpu_map_forget(cl_mem m);
 
+/* A buffer a command of q may use: CL_INVALID_MEM_OBJECT or
+ * CL_INVALID_CONTEXT otherwise; `what` names the argument in the log. */
+cl_int svmgpu_mem_check_for_queue(cl_command_queue q, cl_mem m, const char *what);
+/* CL_MISALIGNED_SUB_BUFFER_OFFSET for a sub-buffer q's device cannot use. */
+cl_int svmgpu_mem_check_sub_align(cl_command_queue q, cl_mem m);
+
 void svmgpu_mem_retain(cl_mem m);
 void svmgpu_mem_release(cl_mem m);
 
