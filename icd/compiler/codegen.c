@@ -576,7 +576,7 @@ static bool build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel)
 	LLVMValueRef args, wgctx, *argv, n[3], iv[3], f;
 	LLVMBasicBlockRef head[3], latch[3], entry, exit;
 
-	f = new_launcher(e, kernel, "__svmgpu_wg_", &args, &wgctx);
+	f = new_launcher(e, kernel, SVMGPU_LAUNCH_WG_PREFIX, &args, &wgctx);
 	if (!f)
 		return false;
 	argv = load_args(e, kernel, args);
@@ -623,7 +623,7 @@ static bool build_fiber_launcher(struct launcher_env *e, LLVMValueRef kernel)
 {
 	LLVMValueRef args, wgctx, *argv;
 
-	if (!new_launcher(e, kernel, "__svmgpu_wi_", &args, &wgctx))
+	if (!new_launcher(e, kernel, SVMGPU_LAUNCH_WI_PREFIX, &args, &wgctx))
 		return false;
 	for (int d = 0; d < 3; d++)
 		set_local_id(e, d, load_i64(e, wgctx, offsetof(struct svmgpu_wg_ctx, local_id) +
@@ -639,7 +639,8 @@ static bool build_fiber_launcher(struct launcher_env *e, LLVMValueRef kernel)
 
 static bool is_launcher(const char *name)
 {
-	return !strncmp(name, "__svmgpu_wg_", 12) || !strncmp(name, "__svmgpu_wi_", 12);
+	return !strncmp(name, SVMGPU_LAUNCH_WG_PREFIX, strlen(SVMGPU_LAUNCH_WG_PREFIX)) ||
+	       !strncmp(name, SVMGPU_LAUNCH_WI_PREFIX, strlen(SVMGPU_LAUNCH_WI_PREFIX));
 }
 
 /* __local variables: one copy per work-group, i.e. per thread. */

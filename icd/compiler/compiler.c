@@ -151,7 +151,7 @@ static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module
 		char name[1024];
 
 		snprintf(name, sizeof(name), "%s%s",
-			 m->kernels[i].uses_barrier ? "__svmgpu_wi_" : "__svmgpu_wg_",
+			 m->kernels[i].uses_barrier ? SVMGPU_LAUNCH_WI_PREFIX : SVMGPU_LAUNCH_WG_PREFIX,
 			 m->kernels[i].name);
 		*(void **)&m->kernels[i].launcher = dlsym(m->handle, name);
 		if (!m->kernels[i].launcher)

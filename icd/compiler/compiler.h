@@ -36,7 +36,7 @@ struct svmgpu_kernel_meta {
 	bool uses_barrier;                /* runs in the fiber form */
 	uint64_t local_mem_size;          /* kernel-scope __local variables */
 	uint64_t private_mem_size;
-	svmgpu_launcher_fn launcher;      /* __svmgpu_wg_* or __svmgpu_wi_* */
+	svmgpu_launcher_fn launcher;      /* the loop or the fiber form */
 };
 
 /* A loaded program for the CPU device. */

@@ -3,10 +3,10 @@
  * CPU executor (devices/cpu/). A program is compiled to a shared object that
  * holds, per kernel K:
  *
- *   void __svmgpu_wg_K(void *const *args, struct svmgpu_wg_ctx *ctx);
+ *   void __svmgpu_launch_wg_K(void *const *args, struct svmgpu_wg_ctx *ctx);
  *	runs every work-item of one work-group as a plain loop (kernels
  *	without barriers: the loop vectorises);
- *   void __svmgpu_wi_K(void *const *args, struct svmgpu_wg_ctx *ctx);
+ *   void __svmgpu_launch_wi_K(void *const *args, struct svmgpu_wg_ctx *ctx);
  *	runs one work-item, whose local id the executor has put in
  *	ctx->local_id (kernels with barriers: one fiber per work-item);
  *
@@ -24,7 +24,12 @@
 
 #include <stdint.h>
 
-#define SVMGPU_KERNEL_ABI_VERSION 2
+#define SVMGPU_KERNEL_ABI_VERSION 3
+
+/* Launcher names: the prefix, then the kernel's name. (Distinct from the
+ * built-in library's __svmgpu_wg_* helpers, so no kernel name collides.) */
+#define SVMGPU_LAUNCH_WG_PREFIX "__svmgpu_launch_wg_"
+#define SVMGPU_LAUNCH_WI_PREFIX "__svmgpu_launch_wi_"
 
 struct svmgpu_wg_ctx {
 	uint32_t work_dim;

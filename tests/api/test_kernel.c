@@ -475,6 +475,35 @@ static void check_lifetime(void)
 	CHECK_OK(clReleaseMemObject(m), "release");
 }
 
+/* Kernel names that the runtime's own symbols could have taken. */
+static void check_reserved_names(void)
+{
+	static const char *names_src =
+		"__kernel void sync(__global int *o) { o[get_global_id(0)] = 1; }\n"
+		"__kernel void scratch(__global int *o) { barrier(CLK_GLOBAL_MEM_FENCE);"
+		" o[get_global_id(0)] += 2; }\n";
+	cl_int err, out[4] = {0};
+	size_t n = 4;
+	cl_program p = clCreateProgramWithSource(env.context, 1, &names_src, NULL, &err);
+	cl_mem m = buffer(sizeof(out), out);
+
+	CHECK_OK(clBuildProgram(p, 0, NULL, NULL, NULL, NULL), "kernels named sync and scratch");
+	for (int i = 0; i < 2; i++) {
+		cl_kernel k = clCreateKernel(p, i ? "scratch" : "sync", &err);
+
+		CHECK_OK(err, "kernel %d", i);
+		CHECK_OK(clSetKernelArg(k, 0, sizeof(m), &m), "arg");
+		CHECK_OK(clEnqueueNDRangeKernel(env.queue, k, 1, NULL, &n, NULL, 0, NULL, NULL),
+			 "run %d", i);
+		clReleaseKernel(k);
+	}
+	CHECK_OK(clEnqueueReadBuffer(env.queue, m, CL_TRUE, 0, sizeof(out), out, 0, NULL, NULL),
+		 "read");
+	CHECK(out[0] == 3 && out[3] == 3, "both kernels ran: %d %d", out[0], out[3]);
+	clReleaseMemObject(m);
+	clReleaseProgram(p);
+}
+
 int main(void)
 {
 	cl_int err;
@@ -495,6 +524,7 @@ int main(void)
 	REQUIRE(err == CL_SUCCESS, "build: %s", tu_errname(err));
 
 	check_create();
+	check_reserved_names();
 	check_info();
 	check_arg_info();
 	check_work_group_info();
