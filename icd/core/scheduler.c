@@ -549,20 +549,19 @@ cl_event svmgpu_user_event_new(cl_context ctx)
 	ev->type = CL_COMMAND_USER;
 	atomic_init(&ev->status, CL_SUBMITTED);
 	atomic_init(&ev->has_callbacks, false);
-	ev->t_queued = ev->t_submit = svmgpu_now_ns();
+	/* No timestamps: user events have no profiling information. */
 	return ev;
 }
 
 cl_int svmgpu_user_event_set_status(cl_event ev, cl_int status)
 {
 	struct svmgpu_event_cb *cbs = NULL;
-	cl_ulong now = svmgpu_now_ns();
 	bool first;
 
 	pthread_mutex_lock(&S.lock);
 	first = !finished(status_of(ev));
 	if (first)
-		cbs = complete_locked(ev, status, now);
+		cbs = complete_locked(ev, status, 0); /* no profiling for user events */
 	pthread_mutex_unlock(&S.lock);
 	if (!first)
 		return SVMGPU_ERR(CL_INVALID_OPERATION, "user event status already set");
