@@ -292,13 +292,13 @@ static void run_groups(struct job *j, struct exec_thread *t, void *const *args)
 	guard.stack_size = 0;
 	if (sigsetjmp(guard.jb, 0)) {
 		svmgpu_fault_recovered(&guard);
-		svmgpu_fault_set_guard(NULL);
+		svmgpu_fault_current = NULL;
 		report_fault(j, t, &guard, current);
 		return;
 	}
-	svmgpu_fault_set_guard(&guard);
+	svmgpu_fault_current = &guard;
 	run_loop(j, t, args, &guard, &current);
-	svmgpu_fault_set_guard(NULL);
+	svmgpu_fault_current = NULL;
 }
 
 /* ---- the pool ---------------------------------------------------------- */

@@ -16,8 +16,8 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 #if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
 #define SVMGPU_VALGRIND 1
 #endif
 #endif
@@ -243,16 +243,6 @@ static inline void fctx_switch(struct svmgpu_fctx *from, struct svmgpu_fctx *to,
 #endif
 }
 
-/* A fresh context on a fiber's stack. */
-static void fiber_make(struct svmgpu_fiber *f, void (*fn)(void *), void *arg)
-{
-#ifdef SVMGPU_VALGRIND
-	/* Where the first frame is written, before any stack pointer goes there. */
-	VALGRIND_MAKE_MEM_UNDEFINED(f->lo + f->size - 512, 512);
-#endif
-	fctx_make(&f->ctx, f->lo, f->size, fn, arg);
-}
-
 /* ---- stacks ------------------------------------------------------------ */
 
 bool svmgpu_fibers_reserve(struct svmgpu_fibers *fs, uint32_t n, bool force)
@@ -319,11 +309,6 @@ static bool fibers_grow(struct svmgpu_fibers *fs)
 		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
 	if (base == MAP_FAILED)
 		return false;
-#ifdef SVMGPU_VALGRIND
-	/* Memcheck makes the frames addressable as the stack pointer goes down;
-	 * the rest it must neither accept nor scan for leaks (gigabytes). */
-	VALGRIND_MAKE_MEM_NOACCESS(base, len);
-#endif
 	for (uint32_t i = 0; i < k; i++) {
 		char *slot = base + (size_t)i * G.slot;
 		struct svmgpu_fiber *f;
@@ -332,9 +317,6 @@ static bool fibers_grow(struct svmgpu_fibers *fs)
 			mprotect(slot, G.guard, PROT_NONE);
 		/* The fiber's own structure sits at the top of its slot. */
 		f = (struct svmgpu_fiber *)(slot + G.slot - ((sizeof(*f) + 63) & ~(size_t)63));
-#ifdef SVMGPU_VALGRIND
-		VALGRIND_MAKE_MEM_DEFINED(f, sizeof(*f));
-#endif
 		f->lo = slot + G.guard;
 		f->size = (size_t)((char *)f - f->lo);
 #ifdef SVMGPU_ASAN
@@ -447,7 +429,7 @@ static void barrier_fibers(struct svmgpu_wg_ctx *ctx, uint32_t flags)
 		f->next->prev = to;
 		f->next = to;
 		fs->live++;
-		fiber_make(to, fiber_main, fs);
+		fctx_make(&to->ctx, to->lo, to->size, fiber_main, fs);
 	} else {
 		to = f->next;
 		if (to == f)
@@ -499,7 +481,7 @@ int svmgpu_fibers_run_group(struct svmgpu_fibers *fs, svmgpu_launcher_fn wi, voi
 	fs->cur = f;
 	fs->started = 1;
 	fs->live = 1;
-	fiber_make(f, fiber_main, fs);
+	fctx_make(&f->ctx, f->lo, f->size, fiber_main, fs);
 	guard->on_fiber = 1;
 	guard->armed = 1;
 	fctx_switch(&fs->main, &f->ctx, false);
