@@ -27,7 +27,8 @@ void svmgpu_exe_release(struct svmgpu_exe *e)
 {
 	if (!e || atomic_fetch_sub_explicit(&e->refs, 1, memory_order_acq_rel) != 1)
 		return;
-	svmgpu_module_free(e->module);
+	for (int i = 0; i < SVMGPU_ISA_COUNT; i++)
+		svmgpu_module_free(e->by_isa[i]);
 	free(e);
 }
 
@@ -165,16 +166,29 @@ cl_int svmgpu_check_device_list(cl_context ctx, cl_uint num_devices, const cl_de
 	return CL_SUCCESS;
 }
 
-struct svmgpu_exe *svmgpu_exe_new(struct svmgpu_module *m, bool uniform_wg)
+struct svmgpu_exe *svmgpu_exe_new(struct svmgpu_module *const *modules, bool uniform_wg)
 {
-	struct svmgpu_exe *e = malloc(sizeof(*e));
+	struct svmgpu_exe *e = calloc(1, sizeof(*e));
 
 	if (!e)
 		return NULL;
 	atomic_init(&e->refs, 1);
-	e->module = m;
+	for (int i = SVMGPU_ISA_COUNT - 1; i >= 0; i--) {
+		e->by_isa[i] = modules[i];
+		if (modules[i])
+			e->module = modules[i];
+	}
 	e->uniform_wg = uniform_wg;
 	return e;
+}
+
+unsigned svmgpu_program_isas(cl_program p)
+{
+	unsigned isas = 0;
+
+	for (cl_uint i = 0; i < p->num_devices; i++)
+		isas |= 1u << p->devices[i]->isa;
+	return isas;
 }
 
 /* CL_PROGRAM_KERNEL_NAMES of a module. */
@@ -194,15 +208,26 @@ char *svmgpu_kernel_names(const struct svmgpu_module *m)
 	return s;
 }
 
-/* The binaries are checked one by one (binary_status says which is wrong);
- * all devices run the same code, so the first binary is the program's. */
+static enum svmgpu_isa binary_isa(enum svmgpu_binary_kind k)
+{
+	return k == SVMGPU_BINARY_PTX ? SVMGPU_ISA_PTX : SVMGPU_ISA_HOST;
+}
+
+static bool is_executable(enum svmgpu_binary_kind k)
+{
+	return k == SVMGPU_BINARY_EXECUTABLE || k == SVMGPU_BINARY_PTX;
+}
+
+/* The binaries are checked one by one (binary_status says which is wrong):
+ * each must be an executable for its device's ISA, or all the same object or
+ * library (host code). Devices of one ISA share the first such binary. */
 SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBinary(
 	cl_context context, cl_uint num_devices, const cl_device_id *device_list,
 	const size_t *lengths, const unsigned char **binaries, cl_int *binary_status,
 	cl_int *errcode_ret)
 {
 	enum svmgpu_binary_kind kind = SVMGPU_BINARY_INVALID;
-	struct svmgpu_module *m = NULL;
+	struct svmgpu_module *m[SVMGPU_ISA_COUNT] = {0};
 	cl_int err;
 	cl_program p;
 
@@ -224,40 +249,53 @@ SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBinary(
 			err = SVMGPU_ERR(CL_INVALID_VALUE, "binary %u is empty", i);
 		} else {
 			enum svmgpu_binary_kind k = svmgpu_binary_kind(binaries[i], lengths[i]);
+			bool exe = is_executable(k);
 
 			if (i == 0)
 				kind = k;
-			if (k == SVMGPU_BINARY_INVALID || k != kind) {
+			if (k == SVMGPU_BINARY_INVALID || exe != is_executable(kind) ||
+			    (!exe && k != kind) ||
+			    (exe && binary_isa(k) != device_list[i]->isa) ||
+			    (!exe && device_list[i]->isa != SVMGPU_ISA_HOST)) {
 				st = CL_INVALID_BINARY;
 				if (!err)
 					err = SVMGPU_ERR(CL_INVALID_BINARY, "binary %u is not an "
-							 "svmgpu binary of the first's kind", i);
+							 "svmgpu binary for device %u", i, i);
 			}
 		}
 		if (binary_status)
 			binary_status[i] = st;
 	}
-	if (!err && kind == SVMGPU_BINARY_EXECUTABLE) {
-		err = svmgpu_module_load(binaries[0], lengths[0], &m);
+	for (cl_uint i = 0; !err && is_executable(kind) && i < num_devices; i++) {
+		enum svmgpu_isa isa = device_list[i]->isa;
+
+		if (m[isa])
+			continue;
+		err = svmgpu_module_load(binaries[i], lengths[i], &m[isa]);
 		if (err && binary_status)
-			binary_status[0] = err;
+			binary_status[i] = err;
 		if (err)
-			return svmgpu_fail(errcode_ret, SVMGPU_ERR(err, "binary 0 does not load"));
+			err = SVMGPU_ERR(err, "binary %u does not load", i);
 	}
-	if (err)
+	if (err) {
+		for (int i = 0; i < SVMGPU_ISA_COUNT; i++)
+			svmgpu_module_free(m[i]);
 		return svmgpu_fail(errcode_ret, err);
+	}
 
 	p = svmgpu_program_new(context, num_devices, device_list, SVMGPU_PROGRAM_FROM_BINARY, &err);
 	if (!p) {
-		svmgpu_module_free(m);
+		for (int i = 0; i < SVMGPU_ISA_COUNT; i++)
+			svmgpu_module_free(m[i]);
 		return svmgpu_fail(errcode_ret, err);
 	}
-	if (m) {
+	if (is_executable(kind)) {
 		p->exe = svmgpu_exe_new(m, false);
-		p->kernel_names = p->exe ? svmgpu_kernel_names(m) : NULL;
+		p->kernel_names = p->exe ? svmgpu_kernel_names(p->exe->module) : NULL;
 		p->binary_type = CL_PROGRAM_BINARY_TYPE_EXECUTABLE;
 		if (!p->exe)
-			svmgpu_module_free(m);
+			for (int i = 0; i < SVMGPU_ISA_COUNT; i++)
+				svmgpu_module_free(m[i]);
 		err = p->kernel_names ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
 	} else {
 		p->object = malloc(lengths[0]);
@@ -324,11 +362,13 @@ SVMGPU_API cl_int CL_API_CALL clReleaseProgram(cl_program program)
 	return CL_SUCCESS;
 }
 
-/* The binary a program holds for its devices (under lock). */
-static void program_binary(cl_program p, const void **bin, size_t *size)
+/* The binary a program holds for a device (under lock). */
+static void program_binary(cl_program p, cl_device_id d, const void **bin, size_t *size)
 {
-	*bin = p->exe ? p->exe->module->binary : p->object;
-	*size = p->exe ? p->exe->module->binary_size : p->object ? p->object_size : 0;
+	const struct svmgpu_module *m = p->exe ? p->exe->by_isa[d->isa] : NULL;
+
+	*bin = m ? m->binary : p->exe ? NULL : p->object;
+	*size = m ? m->binary_size : !p->exe && p->object ? p->object_size : 0;
 }
 
 static cl_int binaries_info(cl_program p, cl_program_info param_name, size_t param_value_size,
@@ -347,8 +387,8 @@ static cl_int binaries_info(cl_program p, cl_program_info param_name, size_t par
 	if (!param_value)
 		return CL_SUCCESS;
 	pthread_mutex_lock(&p->lock);
-	program_binary(p, &bin, &bin_size);
 	for (cl_uint i = 0; i < p->num_devices; i++) {
+		program_binary(p, p->devices[i], &bin, &bin_size);
 		if (param_name == CL_PROGRAM_BINARY_SIZES) {
 			((size_t *)param_value)[i] = bin_size;
 		} else {

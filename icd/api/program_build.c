@@ -9,9 +9,11 @@
  * program without an executable and with the compiler's log. */
 #include "compiler/compiler.h"
 #include "context.h"
+#include "device.h"
 #include "log.h"
 #include "program.h"
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,13 +66,51 @@ static cl_int build_begin(cl_program p)
 struct build_result {
 	cl_int err;
 	char *log;
-	struct svmgpu_module *module;
+	struct svmgpu_module *modules[SVMGPU_ISA_COUNT];
 	void *object;
 	size_t object_size;
 	cl_program_binary_type object_type;
 	bool uniform;
 	bool keep_exe; /* a loaded binary: the executable the program holds stays */
 };
+
+static void free_modules(struct build_result *r)
+{
+	for (int i = 0; i < SVMGPU_ISA_COUNT; i++) {
+		svmgpu_module_free(r->modules[i]);
+		r->modules[i] = NULL;
+	}
+}
+
+/* Source to a module for every ISA the program's devices run; the logs
+ * one after another. */
+static void build_source(cl_program p, const char *options, struct build_result *r)
+{
+	unsigned isas = svmgpu_program_isas(p);
+
+	for (int isa = 0; isa < SVMGPU_ISA_COUNT && !r->err; isa++) {
+		const char *arch = "";
+		char *log = NULL, *joined;
+
+		if (!(isas & (1u << isa)))
+			continue;
+		for (cl_uint i = 0; i < p->num_devices; i++)
+			if (p->devices[i]->isa == (enum svmgpu_isa)isa)
+				arch = p->devices[i]->arch;
+		r->err = svmgpu_compile(p->source, options, (enum svmgpu_isa)isa, arch,
+					&r->modules[isa], &log);
+		if (!r->err && !r->modules[isa])
+			r->err = CL_BUILD_PROGRAM_FAILURE;
+		if (!r->log) {
+			r->log = log;
+		} else if (log && asprintf(&joined, "%s%s", r->log, log) >= 0) {
+			free(r->log);
+			r->log = joined;
+		}
+		if (r->log != log)
+			free(log);
+	}
+}
 
 /* Ends a build: the result (or nothing, on failure) replaces what the
  * program held. Returns r->err, or CL_OUT_OF_HOST_MEMORY. */
@@ -82,19 +122,23 @@ static cl_int build_end(cl_program p, const char *options, struct build_result *
 	void *old_obj;
 	cl_int err = r->err;
 
-	if (!err && r->module) {
-		exe = svmgpu_exe_new(r->module, r->uniform);
-		names = exe ? svmgpu_kernel_names(r->module) : NULL;
+	bool any = false;
+
+	for (int i = 0; i < SVMGPU_ISA_COUNT; i++)
+		any |= r->modules[i] != NULL;
+	if (!err && any) {
+		exe = svmgpu_exe_new(r->modules, r->uniform);
+		names = exe ? svmgpu_kernel_names(exe->module) : NULL;
 		if (!names) {
 			if (exe)
 				svmgpu_exe_release(exe);
 			else
-				svmgpu_module_free(r->module);
+				free_modules(r);
 			exe = NULL;
 			err = SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "no memory for the executable");
 		}
-	} else if (r->module) {
-		svmgpu_module_free(r->module);
+	} else {
+		free_modules(r);
 	}
 	if (err) {
 		free(r->object);
@@ -184,14 +228,20 @@ static void build_binary(cl_program p, const char *options, struct build_result 
 				    "before");
 		return;
 	}
+	if (svmgpu_program_isas(p) != 1u << SVMGPU_ISA_HOST) {
+		r->err = SVMGPU_ERR(CL_INVALID_OPERATION, "compiled objects run on the CPU "
+				    "device only");
+		return;
+	}
 	/* obj stays: the program is CL_BUILD_IN_PROGRESS, nothing else replaces it. */
-	r->err = svmgpu_link(1, &obj, &size, "", &r->module, &lib, &lib_size, &r->log);
+	r->err = svmgpu_link(1, &obj, &size, "", &r->modules[SVMGPU_ISA_HOST], &lib, &lib_size,
+			     &r->log);
 	free(lib);
 	if (r->err == CL_LINK_PROGRAM_FAILURE)
 		r->err = CL_BUILD_PROGRAM_FAILURE;
 	else if (r->err == CL_LINKER_NOT_AVAILABLE)
 		r->err = CL_COMPILER_NOT_AVAILABLE;
-	else if (!r->err && !r->module)
+	else if (!r->err && !r->modules[SVMGPU_ISA_HOST])
 		r->err = CL_BUILD_PROGRAM_FAILURE;
 }
 
@@ -210,10 +260,8 @@ SVMGPU_API cl_int CL_API_CALL clBuildProgram(cl_program program, cl_uint num_dev
 	if (err)
 		return err;
 	if (program->origin == SVMGPU_PROGRAM_FROM_SOURCE) {
-		r.err = svmgpu_compile(program->source, options ? options : "", &r.module, &r.log);
+		build_source(program, options ? options : "", &r);
 		r.uniform = options_uniform(options, true);
-		if (!r.err && !r.module)
-			r.err = CL_BUILD_PROGRAM_FAILURE;
 	} else {
 		build_binary(program, options, &r);
 	}
@@ -365,6 +413,10 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 
 	if (err)
 		return svmgpu_fail(errcode_ret, err);
+	for (cl_uint i = 0; i < (num_devices ? num_devices : context->num_devices); i++)
+		if ((num_devices ? device_list : context->devices)[i]->isa != SVMGPU_ISA_HOST)
+			return svmgpu_fail(errcode_ret, SVMGPU_ERR(CL_INVALID_OPERATION,
+					   "clLinkProgram builds for the CPU device only"));
 	if (has_option(options, "-enable-link-options") &&
 	    !has_option(options, "-create-library"))
 		return svmgpu_fail(errcode_ret, SVMGPU_ERR(CL_INVALID_LINKER_OPTIONS,
@@ -376,11 +428,11 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 			    : SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "link inputs");
 	if (!err) {
 		r.err = svmgpu_link(num_input_programs, (const void *const *)objs, sizes,
-				    options ? options : "", &r.module, &r.object, &r.object_size,
+				    options ? options : "", &r.modules[SVMGPU_ISA_HOST], &r.object, &r.object_size,
 				    &r.log);
 		if (r.err == CL_COMPILER_NOT_AVAILABLE)
 			r.err = CL_LINKER_NOT_AVAILABLE;
-		if (!r.err && !r.module && !r.object)
+		if (!r.err && !r.modules[SVMGPU_ISA_HOST] && !r.object)
 			r.err = CL_LINK_PROGRAM_FAILURE;
 		/* Nothing was linked: no program results. */
 		if (r.err == CL_INVALID_LINKER_OPTIONS || r.err == CL_LINKER_NOT_AVAILABLE ||
@@ -393,7 +445,7 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 	free(objs);
 	free(sizes);
 	if (err) {
-		svmgpu_module_free(r.module);
+		free_modules(&r);
 		free(r.object);
 		free(r.log);
 		return svmgpu_fail(errcode_ret, err);
@@ -402,7 +454,7 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 			num_devices ? device_list : context->devices, SVMGPU_PROGRAM_LINKED, &err);
 	if (!p) {
 		r.err = err;
-		svmgpu_module_free(r.module);
+		free_modules(&r);
 		free(r.object);
 		free(r.log);
 		return svmgpu_fail(errcode_ret, err);

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: MIT
 #include "binary.h"
-#include "codegen.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -198,7 +197,7 @@ enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
 		return SVMGPU_BINARY_INVALID;
 	memcpy(&h, binary, sizeof(h));
 	if (memcmp(h.magic, magic, sizeof(magic)) || h.abi != SVMGPU_KERNEL_ABI_VERSION ||
-	    h.kind < SVMGPU_BINARY_OBJECT || h.kind > SVMGPU_BINARY_EXECUTABLE ||
+	    h.kind < SVMGPU_BINARY_OBJECT || h.kind > SVMGPU_BINARY_PTX ||
 	    h.meta_size > size - sizeof(h) || h.payload_size != size - sizeof(h) - h.meta_size)
 		return SVMGPU_BINARY_INVALID;
 	r.p = (const char *)binary + sizeof(h);
@@ -220,4 +219,20 @@ enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
 enum svmgpu_binary_kind svmgpu_binary_kind(const void *binary, size_t size)
 {
 	return svmgpu_binary_unpack(binary, size, NULL, NULL, NULL, NULL);
+}
+
+void svmgpu_kernel_meta_free(struct svmgpu_kernel_meta *k, uint32_t n)
+{
+	if (!k)
+		return;
+	for (uint32_t i = 0; i < n; i++) {
+		for (uint32_t a = 0; k[i].args && a < k[i].num_args; a++) {
+			free(k[i].args[a].name);
+			free(k[i].args[a].type_name);
+		}
+		free(k[i].args);
+		free(k[i].name);
+		free(k[i].attributes);
+	}
+	free(k);
 }

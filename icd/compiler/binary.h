@@ -19,4 +19,7 @@ enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
 					     struct svmgpu_kernel_meta **k, uint32_t *num_kernels,
 					     const void **payload, size_t *payload_size);
 
+/* Frees what svmgpu_binary_unpack and the code generators return. */
+void svmgpu_kernel_meta_free(struct svmgpu_kernel_meta *k, uint32_t n);
+
 #endif

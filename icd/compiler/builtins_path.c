@@ -35,11 +35,13 @@ static void locate(void)
 		snprintf(path, sizeof(path), "%s", env);
 	} else if (dladdr((void *)locate, &info) && info.dli_fname) {
 		char self[4096], *dir;
-		static const char *const subdirs[] = {"builtins", "svmgpu"};
+		/* Build tree, installed beside the runtime, installed beside the
+		 * code generator plugin. */
+		static const char *const subdirs[] = {"builtins", "svmgpu", "."};
 
 		snprintf(self, sizeof(self), "%s", info.dli_fname);
 		dir = dirname(self);
-		for (size_t i = 0; i < 2; i++) {
+		for (size_t i = 0; i < 3; i++) {
 			snprintf(path, sizeof(path), "%s/%s/%s", dir, subdirs[i], BUILTINS_NAME);
 			if (exists(path))
 				break;
@@ -78,4 +80,12 @@ const char *svmgpu_builtins_id(void)
 {
 	pthread_once(&once, locate);
 	return id;
+}
+
+void svmgpu_builtins_sibling(const char *name, char *buf, size_t size)
+{
+	const char *p = svmgpu_builtins_path(), *slash = strrchr(p, '/');
+	int dirlen = slash ? (int)(slash - p + 1) : 0;
+
+	snprintf(buf, size, "%.*s%s", dirlen, p, name);
 }

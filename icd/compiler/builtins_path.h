@@ -12,4 +12,7 @@ const void *svmgpu_builtins_bitcode(size_t *size);
 /* Path, size and modification time: part of the cache key. */
 const char *svmgpu_builtins_id(void);
 
+/* Another library file in the built-in library's folder. */
+void svmgpu_builtins_sibling(const char *name, char *buf, size_t size);
+
 #endif

@@ -8,9 +8,8 @@
  * vectorise; the fiber form runs one work-item. __local variables become
  * thread-local. Everything but the launchers is internalised, then the
  * standard O3 pipeline runs and the module is emitted for the host CPU. */
-#include "codegen.h"
+#include "codegen_llvm.h"
 #include "builtins_path.h"
-#include "log.h"
 
 #include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
@@ -28,7 +27,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SPIR_KERNEL_CC 76
 #define LOCAL_AS 3
 
 static pthread_once_t llvm_once = PTHREAD_ONCE_INIT;
@@ -53,275 +51,6 @@ const char *svmgpu_codegen_id(void)
 {
 	pthread_once(&llvm_once, llvm_init);
 	return codegen_id ? codegen_id : "";
-}
-
-static void append_log(char **log, const char *fmt, const char *arg)
-{
-	char *msg, *joined;
-
-	if (!log || asprintf(&msg, fmt, arg) < 0)
-		return;
-	if (asprintf(&joined, "%s%s", *log ? *log : "", msg) >= 0) {
-		free(*log);
-		*log = joined;
-	}
-	free(msg);
-}
-
-static LLVMModuleRef parse(LLVMContextRef ctx, const void *bc, size_t size, char **log)
-{
-	LLVMMemoryBufferRef buf =
-		LLVMCreateMemoryBufferWithMemoryRangeCopy(bc, size, "svmgpu-object");
-	LLVMModuleRef m = NULL;
-
-	if (LLVMParseBitcodeInContext2(ctx, buf, &m)) {
-		append_log(log, "%s", "svmgpu: an object is not valid LLVM bitcode\n");
-		m = NULL;
-	}
-	LLVMDisposeMemoryBuffer(buf);
-	return m;
-}
-
-/* LLVM's diagnostics (the linker's "symbol multiply defined: f") go to
- * the build log. */
-static void diagnostic_to_log(LLVMDiagnosticInfoRef info, void *log)
-{
-	char *msg;
-
-	/* Remarks and notes (instruction counts...) are not for the log. */
-	if (LLVMGetDiagInfoSeverity(info) != LLVMDSError)
-		return;
-	msg = LLVMGetDiagInfoDescription(info);
-
-	append_log(log, "svmgpu: %s\n", msg);
-	LLVMDisposeMessage(msg);
-}
-
-/* Links every module into the first; NULL on failure. */
-static LLVMModuleRef link_all(LLVMContextRef ctx, size_t n, const void *const *bcs,
-			      const size_t *sizes, char **log)
-{
-	LLVMModuleRef dst = NULL;
-
-	LLVMContextSetDiagnosticHandler(ctx, diagnostic_to_log, log);
-	for (size_t i = 0; i < n; i++) {
-		LLVMModuleRef m = parse(ctx, bcs[i], sizes[i], log);
-
-		if (!m)
-			goto fail;
-		if (!dst) {
-			dst = m;
-		} else if (LLVMLinkModules2(dst, m)) {
-			append_log(log, "%s", "svmgpu: linking the objects failed\n");
-			goto fail;
-		}
-	}
-	return dst;
-fail:
-	if (dst)
-		LLVMDisposeModule(dst);
-	return NULL;
-}
-
-cl_int svmgpu_codegen_link_bitcode(size_t n, const void *const *bcs, const size_t *sizes,
-				   void **out, size_t *out_size, char **log)
-{
-	LLVMContextRef ctx = LLVMContextCreate();
-	LLVMModuleRef m = link_all(ctx, n, bcs, sizes, log);
-	LLVMMemoryBufferRef buf;
-	cl_int err = CL_LINK_PROGRAM_FAILURE;
-
-	if (m) {
-		buf = LLVMWriteBitcodeToMemoryBuffer(m);
-		*out_size = LLVMGetBufferSize(buf);
-		*out = malloc(*out_size);
-		if (*out) {
-			memcpy(*out, LLVMGetBufferStart(buf), *out_size);
-			err = CL_SUCCESS;
-		} else {
-			err = CL_OUT_OF_HOST_MEMORY;
-		}
-		LLVMDisposeMemoryBuffer(buf);
-		LLVMDisposeModule(m);
-	}
-	LLVMContextDispose(ctx);
-	return err;
-}
-
-/* ---- kernel metadata ---- */
-
-static LLVMValueRef kernel_md(LLVMContextRef ctx, LLVMValueRef fn, const char *kind)
-{
-	unsigned id = LLVMGetMDKindIDInContext(ctx, kind, (unsigned)strlen(kind));
-	size_t n;
-	LLVMValueMetadataEntry *e = LLVMGlobalCopyAllMetadata(fn, &n);
-	LLVMValueRef v = NULL;
-
-	for (size_t i = 0; i < n; i++)
-		if (LLVMValueMetadataEntriesGetKind(e, (unsigned)i) == id)
-			v = LLVMMetadataAsValue(ctx, LLVMValueMetadataEntriesGetMetadata(e, (unsigned)i));
-	if (e)
-		LLVMDisposeValueMetadataEntries(e);
-	return v;
-}
-
-static LLVMValueRef md_op(LLVMValueRef node, unsigned i)
-{
-	LLVMValueRef ops[64], *all = ops, v = NULL;
-	unsigned n;
-
-	if (!node)
-		return NULL;
-	n = LLVMGetMDNodeNumOperands(node);
-	if (i >= n)
-		return NULL;
-	if (n > 64)
-		all = malloc(n * sizeof(*all));
-	if (!all)
-		return NULL;
-	LLVMGetMDNodeOperands(node, all);
-	v = all[i];
-	if (all != ops)
-		free(all);
-	return v;
-}
-
-static char *md_str(LLVMValueRef node, unsigned i)
-{
-	LLVMValueRef v = md_op(node, i);
-	unsigned len = 0;
-	const char *s = v ? LLVMGetMDString(v, &len) : NULL;
-
-	return s ? strndup(s, len) : strdup("");
-}
-
-static uint64_t md_int(LLVMValueRef node, unsigned i)
-{
-	LLVMValueRef v = md_op(node, i);
-
-	return v && LLVMIsAConstantInt(v) ? LLVMConstIntGetZExtValue(v) : 0;
-}
-
-static cl_kernel_arg_address_qualifier address_of(uint64_t as)
-{
-	switch (as) {
-	case 1: return CL_KERNEL_ARG_ADDRESS_GLOBAL;
-	case 2: return CL_KERNEL_ARG_ADDRESS_CONSTANT;
-	case 3: return CL_KERNEL_ARG_ADDRESS_LOCAL;
-	default: return CL_KERNEL_ARG_ADDRESS_PRIVATE;
-	}
-}
-
-static cl_kernel_arg_access_qualifier access_of(const char *s)
-{
-	if (!strcmp(s, "read_only"))
-		return CL_KERNEL_ARG_ACCESS_READ_ONLY;
-	if (!strcmp(s, "write_only"))
-		return CL_KERNEL_ARG_ACCESS_WRITE_ONLY;
-	if (!strcmp(s, "read_write"))
-		return CL_KERNEL_ARG_ACCESS_READ_WRITE;
-	return CL_KERNEL_ARG_ACCESS_NONE;
-}
-
-static cl_kernel_arg_type_qualifier type_qual_of(const char *s, bool pointer)
-{
-	cl_kernel_arg_type_qualifier q = CL_KERNEL_ARG_TYPE_NONE;
-
-	if (strstr(s, "const"))
-		q |= CL_KERNEL_ARG_TYPE_CONST;
-	if (strstr(s, "restrict"))
-		q |= CL_KERNEL_ARG_TYPE_RESTRICT;
-	if (strstr(s, "volatile"))
-		q |= CL_KERNEL_ARG_TYPE_VOLATILE;
-	if (strstr(s, "pipe"))
-		q |= CL_KERNEL_ARG_TYPE_PIPE;
-	(void)pointer;
-	return q;
-}
-
-static LLVMAttributeRef param_attr(LLVMValueRef fn, unsigned i, const char *name)
-{
-	return LLVMGetEnumAttributeAtIndex(fn, i + 1,
-					   LLVMGetEnumAttributeKindForName(name, strlen(name)));
-}
-
-static bool fill_meta(LLVMContextRef ctx, LLVMTargetDataRef td, LLVMValueRef fn,
-		      struct svmgpu_kernel_meta *k)
-{
-	LLVMValueRef as = kernel_md(ctx, fn, "kernel_arg_addr_space");
-	LLVMValueRef acc = kernel_md(ctx, fn, "kernel_arg_access_qual");
-	LLVMValueRef ty = kernel_md(ctx, fn, "kernel_arg_type");
-	LLVMValueRef tq = kernel_md(ctx, fn, "kernel_arg_type_qual");
-	LLVMValueRef nm = kernel_md(ctx, fn, "kernel_arg_name");
-	LLVMValueRef reqd = kernel_md(ctx, fn, "reqd_work_group_size");
-	LLVMValueRef hint = kernel_md(ctx, fn, "work_group_size_hint");
-	size_t len;
-	const char *name = LLVMGetValueName2(fn, &len);
-	char attrs[256] = "";
-
-	k->name = strndup(name, len);
-	k->num_args = LLVMCountParams(fn);
-	k->args = calloc(k->num_args ? k->num_args : 1, sizeof(*k->args));
-	if (!k->name || !k->args)
-		return false;
-	for (unsigned i = 0; i < k->num_args; i++) {
-		struct svmgpu_kernel_arg *a = &k->args[i];
-		LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(fn, i));
-		LLVMAttributeRef byval = param_attr(fn, i, "byval");
-		char *qual = md_str(tq, i), *access = md_str(acc, i);
-
-		a->name = md_str(nm, i);
-		a->type_name = md_str(ty, i);
-		a->address = address_of(md_int(as, i));
-		a->access = access_of(access ? access : "none");
-		free(access);
-		a->is_local = a->address == CL_KERNEL_ARG_ADDRESS_LOCAL;
-		a->is_pointer = !a->is_local && !byval &&
-				LLVMGetTypeKind(t) == LLVMPointerTypeKind;
-		a->type_qual = type_qual_of(qual ? qual : "", a->is_pointer);
-		free(qual);
-		if (byval)
-			a->size = (uint32_t)LLVMABISizeOfType(td, LLVMGetTypeAttributeValue(byval));
-		else if (a->is_pointer || a->is_local)
-			a->size = sizeof(void *);
-		else
-			a->size = (uint32_t)LLVMABISizeOfType(td, t);
-		if (!a->name || !a->type_name)
-			return false;
-	}
-	for (int d = 0; d < 3; d++) {
-		k->reqd_work_group_size[d] = md_int(reqd, (unsigned)d);
-		k->work_group_size_hint[d] = md_int(hint, (unsigned)d);
-	}
-	if (reqd)
-		snprintf(attrs, sizeof(attrs), "reqd_work_group_size(%llu,%llu,%llu)",
-			 (unsigned long long)k->reqd_work_group_size[0],
-			 (unsigned long long)k->reqd_work_group_size[1],
-			 (unsigned long long)k->reqd_work_group_size[2]);
-	if (hint)
-		snprintf(attrs + strlen(attrs), sizeof(attrs) - strlen(attrs),
-			 "%swork_group_size_hint(%llu,%llu,%llu)", *attrs ? " " : "",
-			 (unsigned long long)k->work_group_size_hint[0],
-			 (unsigned long long)k->work_group_size_hint[1],
-			 (unsigned long long)k->work_group_size_hint[2]);
-	k->attributes = strdup(attrs);
-	return k->attributes != NULL;
-}
-
-void svmgpu_kernel_meta_free(struct svmgpu_kernel_meta *k, uint32_t n)
-{
-	if (!k)
-		return;
-	for (uint32_t i = 0; i < n; i++) {
-		for (uint32_t a = 0; k[i].args && a < k[i].num_args; a++) {
-			free(k[i].args[a].name);
-			free(k[i].args[a].type_name);
-		}
-		free(k[i].args);
-		free(k[i].name);
-		free(k[i].attributes);
-	}
-	free(k);
 }
 
 /* ---- analysis ---- */
@@ -520,7 +249,7 @@ static LLVMValueRef *load_args(struct launcher_env *e, LLVMValueRef kernel, LLVM
 						  (LLVMValueRef[]){LLVMConstInt(e->i64, i, 0)}, 1, "");
 		LLVMValueRef p = LLVMBuildLoad2(e->b, e->ptr, slot, "");
 
-		if (param_attr(kernel, i, "byval"))
+		if (cg_param_attr(kernel, i, "byval"))
 			argv[i] = p; /* the callee copies the bytes */
 		else
 			argv[i] = LLVMBuildLoad2(e->b, LLVMTypeOf(LLVMGetParam(kernel, i)), p, "");
@@ -683,10 +412,10 @@ static bool check_unresolved(LLVMModuleRef m, char **log)
 		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f) || !LLVMGetFirstUse(f))
 			continue;
 		if (!strncmp(name, "_Z", 2)) {
-			append_log(log, "svmgpu: no built-in function %s\n", name);
+			cg_append_log(log, "svmgpu: no built-in function %s\n", name);
 			ok = false;
 		} else if (!dlsym(RTLD_DEFAULT, name)) {
-			append_log(log, "svmgpu: undefined function %s\n", name);
+			cg_append_log(log, "svmgpu: undefined function %s\n", name);
 			ok = false;
 		}
 	}
@@ -714,16 +443,16 @@ static bool link_builtins(LLVMContextRef ctx, LLVMModuleRef m, char **log)
 	LLVMModuleRef lib;
 
 	if (!bc) {
-		append_log(log, "svmgpu: the built-in library was not found (%s)\n",
+		cg_append_log(log, "svmgpu: the built-in library was not found (%s)\n",
 			   svmgpu_builtins_path());
 		return false;
 	}
-	lib = parse(ctx, bc, size, log);
+	lib = cg_parse(ctx, bc, size, log);
 	if (!lib)
 		return false;
 	LLVMSetTarget(lib, LLVMGetTarget(m));
 	if (LLVMLinkModules2(m, lib)) {
-		append_log(log, "%s", "svmgpu: the program redefines a built-in function\n");
+		cg_append_log(log, "%s", "svmgpu: the program redefines a built-in function\n");
 		return false;
 	}
 	return true;
@@ -738,7 +467,6 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	LLVMTargetMachineRef tm = NULL;
 	LLVMTargetDataRef td = NULL;
 	LLVMMemoryBufferRef out = NULL;
-	LLVMPassBuilderOptionsRef popts = NULL;
 	struct svmgpu_kernel_meta *kernels = NULL;
 	uint32_t nk = 0;
 	cl_int err = CL_BUILD_PROGRAM_FAILURE;
@@ -753,7 +481,7 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	*num_kernels = 0;
 	*obj = NULL;
 	ctx = LLVMContextCreate();
-	m = link_all(ctx, n, bcs, sizes, log);
+	m = cg_link_all(ctx, n, bcs, sizes, log);
 	if (!m)
 		goto out;
 	LLVMSetTarget(m, host_triple);
@@ -767,26 +495,18 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	LLVMSetDataLayout(m, dl);
 	LLVMDisposeMessage(dl);
 
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-		if (LLVMGetFunctionCallConv(f) == SPIR_KERNEL_CC && !LLVMIsDeclaration(f))
-			nk++;
-	kernels = calloc(nk ? nk : 1, sizeof(*kernels));
-	if (!kernels) {
-		err = CL_OUT_OF_HOST_MEMORY;
+	err = cg_collect_kernels(ctx, m, td, &kernels, &nk);
+	if (err) {
+		nk = 0;
 		goto out;
 	}
-	nk = 0;
+	err = CL_BUILD_PROGRAM_FAILURE;
 	sync = LLVMGetNamedFunction(m, SVMGPU_WG_SYNC_SYMBOL);
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+	for (uint32_t i = 0; i < nk; i++) {
 		size_t nseen = 0;
+		LLVMValueRef f = LLVMGetNamedFunction(m, kernels[i].name);
 
-		if (LLVMGetFunctionCallConv(f) != SPIR_KERNEL_CC || LLVMIsDeclaration(f))
-			continue;
-		if (!fill_meta(ctx, td, f, &kernels[nk++])) {
-			err = CL_OUT_OF_HOST_MEMORY;
-			goto out;
-		}
-		kernels[nk - 1].uses_barrier = sync && reaches_sync(f, sync, seen, &nseen, 256);
+		kernels[i].uses_barrier = sync && reaches_sync(f, sync, seen, &nseen, 256);
 	}
 	local_total = localise(m, td);
 	use_c_convention(m);
@@ -802,7 +522,7 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	e.voidt = LLVMVoidTypeInContext(ctx);
 	e.wi = LLVMGetNamedGlobal(m, SVMGPU_WI_STATE_SYMBOL);
 	if (!e.wi) {
-		append_log(log, "%s", "svmgpu: the built-in library has no work-item state\n");
+		cg_append_log(log, "%s", "svmgpu: the built-in library has no work-item state\n");
 		goto out_builder;
 	}
 	e.tls_address = LLVMGetIntrinsicDeclaration(
@@ -823,28 +543,15 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	guard_divisions(m, e.b);
 	internalise(m);
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
+		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
 		goto out_builder;
 	}
-	popts = LLVMCreatePassBuilderOptions();
-	LLVMPassBuilderOptionsSetLoopVectorization(popts, optimize);
-	LLVMPassBuilderOptionsSetSLPVectorization(popts, optimize);
-	{
-		LLVMErrorRef perr = LLVMRunPasses(m, optimize ? "default<O3>" : "default<O0>", tm,
-						  popts);
-
-		if (perr) {
-			char *pm = LLVMGetErrorMessage(perr);
-
-			append_log(log, "svmgpu: optimisation failed: %s\n", pm);
-			LLVMDisposeErrorMessage(pm);
-			goto out_builder;
-		}
-	}
+	if (!cg_run_passes(m, tm, optimize, log))
+		goto out_builder;
 	if (!check_unresolved(m, log))
 		goto out_builder;
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &out)) {
-		append_log(log, "svmgpu: code generation failed: %s\n", msg);
+		cg_append_log(log, "svmgpu: code generation failed: %s\n", msg);
 		goto out_builder;
 	}
 	*obj_size = LLVMGetBufferSize(out);
@@ -866,8 +573,6 @@ out:
 		LLVMDisposeMessage(msg);
 	if (out)
 		LLVMDisposeMemoryBuffer(out);
-	if (popts)
-		LLVMDisposePassBuilderOptions(popts);
 	if (td)
 		LLVMDisposeTargetData(td);
 	if (tm)

@@ -16,11 +16,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-bool svmgpu_compiler_available(void)
+bool svmgpu_compiler_available_for(enum svmgpu_isa isa)
 {
 	size_t size;
 
-	return svmgpu_builtins_bitcode(&size) != NULL;
+	if (isa == SVMGPU_ISA_PTX)
+		return svmgpu_codegen_ptx_available();
+	return svmgpu_builtins_bitcode(&size) != NULL && svmgpu_codegen_available();
 }
 
 static cl_int option_error(enum svmgpu_option_set set, char *bad, char **log)
@@ -91,6 +93,8 @@ void svmgpu_module_free(struct svmgpu_module *m)
 		return;
 	if (m->handle)
 		dlclose(m->handle);
+	if (m->dev)
+		m->dev->free(m->dev);
 	svmgpu_kernel_meta_free(m->kernels, m->num_kernels);
 	free(m->binary);
 	free(m);
@@ -127,6 +131,23 @@ static void *load_shared(const void *so, size_t size)
 	return h;
 }
 
+/* A PTX module: the text must be NUL-terminated and name its target. */
+static cl_int ptx_module(struct svmgpu_module *m, const void *ptx, size_t size,
+			 struct svmgpu_module **out)
+{
+	const char *text = ptx, *target;
+
+	m->isa = SVMGPU_ISA_PTX;
+	if (!size || text[size - 1] || !(target = strstr(text, "\n.target "))) {
+		svmgpu_module_free(m);
+		return CL_INVALID_BINARY;
+	}
+	sscanf(target + 9, "%15[a-z0-9_]", m->arch);
+	m->ptx = text;
+	*out = m;
+	return CL_SUCCESS;
+}
+
 /* Takes ownership of binary. */
 static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module **out)
 {
@@ -141,9 +162,14 @@ static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module
 	}
 	m->binary = binary;
 	m->binary_size = size;
-	if (svmgpu_binary_unpack(binary, size, &m->kernels, &m->num_kernels, &so, &so_size) !=
-	    SVMGPU_BINARY_EXECUTABLE)
+	switch (svmgpu_binary_unpack(binary, size, &m->kernels, &m->num_kernels, &so, &so_size)) {
+	case SVMGPU_BINARY_PTX:
+		return ptx_module(m, so, so_size, out);
+	case SVMGPU_BINARY_EXECUTABLE:
+		break;
+	default:
 		goto invalid;
+	}
 	m->handle = load_shared(so, so_size);
 	if (!m->handle)
 		goto invalid;
@@ -168,7 +194,9 @@ cl_int svmgpu_module_load(const void *binary, size_t size, struct svmgpu_module 
 {
 	void *copy;
 
-	if (svmgpu_binary_kind(binary, size) != SVMGPU_BINARY_EXECUTABLE)
+	enum svmgpu_binary_kind kind = svmgpu_binary_kind(binary, size);
+
+	if (kind != SVMGPU_BINARY_EXECUTABLE && kind != SVMGPU_BINARY_PTX)
 		return CL_INVALID_BINARY;
 	copy = malloc(size);
 	if (!copy)
@@ -203,8 +231,26 @@ static cl_int build_executable(size_t n, const void *const *bcs, const size_t *s
 	return err;
 }
 
-cl_int svmgpu_compile(const char *source, const char *options, struct svmgpu_module **out,
-		      char **log)
+static cl_int build_ptx(const void *bc, size_t bc_size, bool optimize, const char *arch,
+			void **binary, size_t *binary_size, char **log)
+{
+	struct svmgpu_kernel_meta *k;
+	uint32_t nk;
+	char *ptx;
+	size_t ptx_size;
+	cl_int err;
+
+	err = svmgpu_codegen_ptx(1, &bc, &bc_size, optimize, arch, &k, &nk, &ptx, &ptx_size, log);
+	if (err)
+		return err;
+	*binary = svmgpu_binary_pack(SVMGPU_BINARY_PTX, k, nk, ptx, ptx_size + 1, binary_size);
+	free(ptx);
+	svmgpu_kernel_meta_free(k, nk);
+	return *binary ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+}
+
+cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa isa,
+		      const char *arch, struct svmgpu_module **out, char **log)
 {
 	struct svmgpu_options o;
 	char *bad, key[64];
@@ -219,14 +265,12 @@ cl_int svmgpu_compile(const char *source, const char *options, struct svmgpu_mod
 	if (err)
 		return err == CL_INVALID_BUILD_OPTIONS ? option_error(SVMGPU_OPTIONS_BUILD, bad, log)
 						       : err;
-	if (!svmgpu_compiler_available()) {
-		svmgpu_options_free(&o);
-		if (log && asprintf(log, "svmgpu: the built-in library was not found (%s)\n",
-				    svmgpu_builtins_path()) < 0)
-			*log = NULL;
-		return CL_COMPILER_NOT_AVAILABLE;
-	}
-	svmgpu_cache_key(source, options, key);
+	o.isa = isa;
+	/* A cached build needs no compiler: look there first. */
+	if (isa == SVMGPU_ISA_PTX)
+		svmgpu_cache_key_ptx(source, options, arch, key);
+	else
+		svmgpu_cache_key(source, options, key);
 	binary = svmgpu_cache_get(key, &binary_size);
 	if (binary && module_from_binary(binary, binary_size, out) == CL_SUCCESS) {
 		svmgpu_options_free(&o);
@@ -234,8 +278,21 @@ cl_int svmgpu_compile(const char *source, const char *options, struct svmgpu_mod
 			*log = strdup("");
 		return CL_SUCCESS;
 	}
+	if (!svmgpu_compiler_available_for(isa)) {
+		svmgpu_options_free(&o);
+		if (log && asprintf(log, "svmgpu: no compiler for %s here (%s)\n",
+				    isa == SVMGPU_ISA_PTX ? "PTX" : "the host CPU",
+				    !svmgpu_codegen_available() ? "the LLVM code generator "
+				    "plugin could not be loaded" : isa == SVMGPU_ISA_PTX ?
+				    "libclc or svmgpu's PTX library is missing" :
+				    svmgpu_builtins_path()) < 0)
+			*log = NULL;
+		return CL_COMPILER_NOT_AVAILABLE;
+	}
 	err = svmgpu_frontend(source, &o, 0, NULL, &bc, &bc_size, log);
-	if (!err)
+	if (!err && isa == SVMGPU_ISA_PTX)
+		err = build_ptx(bc, bc_size, !o.opt_disable, arch, &binary, &binary_size, log);
+	else if (!err)
 		err = build_executable(1, (const void *const *)&bc, &bc_size, !o.opt_disable,
 				       &binary, &binary_size, log);
 	svmgpu_options_free(&o);

@@ -39,12 +39,30 @@ struct svmgpu_kernel_meta {
 	svmgpu_launcher_fn launcher;      /* the loop or the fiber form */
 };
 
-/* A loaded program for the CPU device. */
+/* What code a module holds: native code for the host CPU (the CPU device,
+ * a shared object) or PTX for NVIDIA GPUs (the cuda device). */
+enum svmgpu_isa {
+	SVMGPU_ISA_HOST,
+	SVMGPU_ISA_PTX,
+	SVMGPU_ISA_COUNT,
+};
+
+/* A device's loaded form of a PTX module (devices/cuda/), created on first
+ * use and freed with the module. */
+struct svmgpu_module_dev {
+	void (*free)(struct svmgpu_module_dev *d);
+};
+
+/* A built program for one ISA. */
 struct svmgpu_module {
-	void *handle;
+	enum svmgpu_isa isa;
+	char arch[16]; /* PTX: the GPU architecture it was built for ("sm_90") */
+	void *handle;  /* host: the shared object (dlopen) */
+	struct svmgpu_module_dev *dev; /* PTX: the device's loaded module, or NULL */
 	uint32_t num_kernels;
 	struct svmgpu_kernel_meta *kernels;
 	void *binary; /* what CL_PROGRAM_BINARIES returns: loads back with svmgpu_module_load */
+	const char *ptx; /* PTX: the NUL-terminated PTX text, inside binary */
 	size_t binary_size;
 };
 
@@ -62,9 +80,14 @@ struct svmgpu_header {
 
 bool svmgpu_compiler_available(void);
 
-/* clBuildProgram: source to a loaded module. */
-cl_int svmgpu_compile(const char *source, const char *options, struct svmgpu_module **out,
-		      char **log);
+/* Whether programs can be built for isa here: the code generator (LLVM,
+ * loaded on first use) and what the ISA links (built-in library, libclc). */
+bool svmgpu_compiler_available_for(enum svmgpu_isa isa);
+
+/* clBuildProgram: source to a loaded module. arch: the PTX architecture
+ * ("sm_90"), ignored for the host. */
+cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa isa,
+		      const char *arch, struct svmgpu_module **out, char **log);
 
 /* clCompileProgram: source to an object (bitcode, with a small header). */
 cl_int svmgpu_compile_object(const char *source, const char *options, size_t num_headers,
@@ -82,12 +105,13 @@ enum svmgpu_binary_kind {
 	SVMGPU_BINARY_INVALID,
 	SVMGPU_BINARY_OBJECT,     /* CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT */
 	SVMGPU_BINARY_LIBRARY,    /* CL_PROGRAM_BINARY_TYPE_LIBRARY */
-	SVMGPU_BINARY_EXECUTABLE, /* CL_PROGRAM_BINARY_TYPE_EXECUTABLE */
+	SVMGPU_BINARY_EXECUTABLE, /* CL_PROGRAM_BINARY_TYPE_EXECUTABLE, host code */
+	SVMGPU_BINARY_PTX,        /* CL_PROGRAM_BINARY_TYPE_EXECUTABLE, PTX */
 };
 enum svmgpu_binary_kind svmgpu_binary_kind(const void *binary, size_t size);
 
-/* clCreateProgramWithBinary for an executable: CL_INVALID_BINARY when it is
- * not one of ours. */
+/* clCreateProgramWithBinary for an executable (host or PTX):
+ * CL_INVALID_BINARY when it is not one of ours. */
 cl_int svmgpu_module_load(const void *binary, size_t size, struct svmgpu_module **out);
 void svmgpu_module_free(struct svmgpu_module *m);
 

@@ -322,22 +322,41 @@ static void remove_tree(const char *dir)
 		svmgpu_run_tool(argv, NULL, 0, NULL, NULL, NULL);
 }
 
+/* The cuda device's OpenCL C: 1.2 with what libclc's nvptx64--nvidiacl
+ * library implements (devices/cuda/cuda_device.c reports the same). */
+static const char *const ptx_feature_args[] = {
+	"-Xclang", "-cl-ext=-all,+cl_khr_fp64,+__opencl_c_fp64,+__opencl_c_int64,"
+	"+cl_khr_int64_base_atomics,+cl_khr_int64_extended_atomics,"
+	"+cl_khr_global_int32_base_atomics,+cl_khr_global_int32_extended_atomics,"
+	"+cl_khr_local_int32_base_atomics,+cl_khr_local_int32_extended_atomics,"
+	"+cl_khr_byte_addressable_store",
+};
+
 cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_t num_headers,
 		       const struct svmgpu_header *headers, void **bc, size_t *bc_size, char **log)
 {
 	static const char *const fixed[] = {
 		"-x", "cl", "-c", "-emit-llvm", "-o", "-",
-		"-target", "x86_64-unknown-linux-gnu",
 		"-Xclang", "-finclude-default-header",
-		"-Xclang", "-ffake-address-space-map",
 		"-cl-kernel-arg-info",
 		"-fno-color-diagnostics",
+	};
+	static const char *const host_args[] = {
+		"-target", "x86_64-unknown-linux-gnu",
+		"-Xclang", "-ffake-address-space-map",
 		"-Wno-psabi", /* vector arguments passed in memory: both sides agree */
 		"-fPIC", /* a shared object: TLS must not assume an executable */
 	};
+	static const char *const ptx_args[] = {"-target", "nvptx64-nvidia-cuda"};
+	bool ptx = o->isa == SVMGPU_ISA_PTX;
+	const char *const *target = ptx ? ptx_args : host_args;
+	const char *const *feat = ptx ? ptx_feature_args : feature_args;
+	size_t ntarget = ptx ? sizeof(ptx_args) / sizeof(ptx_args[0])
+			     : sizeof(host_args) / sizeof(host_args[0]);
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), argc = 0;
-	size_t nfeat = sizeof(feature_args) / sizeof(feature_args[0]);
-	char **argv = calloc(nfixed + nfeat + o->num_clang_args + 8, sizeof(char *));
+	size_t nfeat = ptx ? sizeof(ptx_feature_args) / sizeof(ptx_feature_args[0])
+			   : sizeof(feature_args) / sizeof(feature_args[0]);
+	char **argv = calloc(nfixed + ntarget + nfeat + o->num_clang_args + 8, sizeof(char *));
 	char *hdir = NULL, *incl = NULL, *err = NULL;
 	int rc;
 
@@ -347,8 +366,10 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 	argv[argc++] = (char *)svmgpu_clang_path();
 	for (size_t i = 0; i < nfixed; i++)
 		argv[argc++] = (char *)fixed[i];
+	for (size_t i = 0; i < ntarget; i++)
+		argv[argc++] = (char *)target[i];
 	for (size_t i = 0; i < nfeat; i++)
-		argv[argc++] = (char *)feature_args[i];
+		argv[argc++] = (char *)feat[i];
 	/* Optimisation happens once, after the launchers are in: the front end
 	 * only emits IR (without optnone unless optimisation is disabled). */
 	if (o->opt_disable) {

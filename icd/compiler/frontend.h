@@ -19,6 +19,7 @@ struct svmgpu_options {
 	bool create_library;
 	bool uniform_work_groups; /* -cl-uniform-work-group-size or OpenCL C 1.x */
 	bool fast_math;
+	enum svmgpu_isa isa;      /* what the front end compiles for (set by the caller) */
 };
 
 /* Parses and checks options; on error *bad names the offending option

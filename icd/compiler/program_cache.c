@@ -76,16 +76,10 @@ static uint64_t mix(uint64_t h)
 	return h ^ (h >> 33);
 }
 
-void svmgpu_cache_key(const char *source, const char *options, char key[64])
+static void key_of(const char *const parts[4], char key[64])
 {
-	const char *parts[4];
 	uint64_t h[2] = {0xcbf29ce484222325ull, 0x84222325cbf29ce4ull};
 
-	pthread_once(&once, init);
-	parts[0] = toolchain_id;
-	parts[1] = svmgpu_builtins_id();
-	parts[2] = options ? options : "";
-	parts[3] = source;
 	for (int s = 0; s < 2; s++) {
 		for (int i = 0; i < 4; i++) {
 			uint64_t len = strlen(parts[i]);
@@ -96,6 +90,38 @@ void svmgpu_cache_key(const char *source, const char *options, char key[64])
 		h[s] = mix(h[s]);
 	}
 	snprintf(key, 64, "%016llx%016llx", (unsigned long long)h[0], (unsigned long long)h[1]);
+}
+
+void svmgpu_cache_key(const char *source, const char *options, char key[64])
+{
+	const char *parts[4];
+
+	pthread_once(&once, init);
+	parts[0] = toolchain_id;
+	parts[1] = svmgpu_builtins_id();
+	parts[2] = options ? options : "";
+	parts[3] = source;
+	key_of(parts, key);
+}
+
+void svmgpu_cache_key_ptx(const char *source, const char *options, const char *arch,
+			  char key[64])
+{
+	char toolchain[512], lib[4200];
+	const char *parts[4];
+	struct stat st = {0};
+
+	pthread_once(&once, init);
+	svmgpu_builtins_sibling(SVMGPU_PTX_BUILTINS_NAME, lib, sizeof(lib));
+	stat(lib, &st);
+	snprintf(toolchain, sizeof(toolchain), "svmgpu %s abi %d|ptx %s|llvm %s|%lld",
+		 SVMGPU_VERSION, SVMGPU_KERNEL_ABI_VERSION, arch, SVMGPU_LLVM_VERSION,
+		 (long long)st.st_size);
+	parts[0] = toolchain;
+	parts[1] = "";
+	parts[2] = options ? options : "";
+	parts[3] = source;
+	key_of(parts, key);
 }
 
 void *svmgpu_cache_get(const char *key, size_t *size)

@@ -10,6 +10,10 @@
 #include <stddef.h>
 
 void svmgpu_cache_key(const char *source, const char *options, char key[64]);
+/* For PTX: from the source, options, architecture and versions only (no
+ * machine paths), so that a cache filled on one machine serves another. */
+void svmgpu_cache_key_ptx(const char *source, const char *options, const char *arch,
+			  char key[64]);
 void *svmgpu_cache_get(const char *key, size_t *size);
 void svmgpu_cache_put(const char *key, const void *data, size_t size);
 

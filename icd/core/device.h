@@ -5,6 +5,7 @@
 #ifndef SVMGPU_DEVICE_H
 #define SVMGPU_DEVICE_H
 
+#include "compiler.h"
 #include "object.h"
 
 struct svmgpu_device_desc; /* devices/<name>/: every clGetDeviceInfo value */
@@ -34,6 +35,8 @@ struct _cl_device_id {
 	cl_uint mem_base_addr_align; /* bits, as CL_DEVICE_MEM_BASE_ADDR_ALIGN */
 	cl_device_svm_capabilities svm_caps;
 	cl_command_queue_properties queue_props; /* CL_DEVICE_QUEUE_ON_HOST_PROPERTIES */
+	enum svmgpu_isa isa; /* the code its kernels run */
+	char arch[16];       /* PTX: "sm_90" */
 	void *priv;
 };
 

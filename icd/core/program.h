@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /* Program objects. A program holds at most one result of the compiler
- * (compiler/): a loaded executable, or a compiled object or library that
- * clLinkProgram takes as input. Every device of the platform runs the CPU
- * device's code, so the build state is the program's, shared by its devices. */
+ * (compiler/): an executable (one module per ISA its devices run: host code
+ * for the CPU device, PTX for cuda devices), or a compiled object or
+ * library that clLinkProgram takes as input (host only). The build state is
+ * the program's, shared by its devices. */
 #ifndef SVMGPU_PROGRAM_H
 #define SVMGPU_PROGRAM_H
 
+#include "compiler.h"
 #include "object.h"
 #include <pthread.h>
-
-struct svmgpu_module;
 
 /* A loaded executable, shared by the program, its kernels and the commands
  * that run them: a rebuild replaces the program's while kernels created
  * before it and commands still queued keep theirs. */
 struct svmgpu_exe {
 	atomic_uint refs;
+	struct svmgpu_module *by_isa[SVMGPU_ISA_COUNT]; /* owned; NULL where no device needs it */
+	/* The first of by_isa: its metadata is the kernels' (every module of
+	 * an executable comes from the same source). */
 	struct svmgpu_module *module;
 	/* Work-groups must be uniform (OpenCL C 1.x, -cl-uniform-work-group-size). */
 	bool uniform_wg;
@@ -65,7 +68,10 @@ bool svmgpu_program_has_device(cl_program p, cl_device_id d);
 /* CL_INVALID_VALUE / CL_INVALID_DEVICE for a device list that does not fit. */
 cl_int svmgpu_check_device_list(cl_context ctx, cl_uint num_devices, const cl_device_id *list,
 				bool required);
-struct svmgpu_exe *svmgpu_exe_new(struct svmgpu_module *m, bool uniform_wg);
+/* Takes the modules (array of SVMGPU_ISA_COUNT, some NULL, not all). */
+struct svmgpu_exe *svmgpu_exe_new(struct svmgpu_module *const *modules, bool uniform_wg);
+/* The ISAs the program's devices run, as a bit mask (1 << isa). */
+unsigned svmgpu_program_isas(cl_program p);
 /* CL_PROGRAM_KERNEL_NAMES of a module, malloc'd. */
 char *svmgpu_kernel_names(const struct svmgpu_module *m);
 

@@ -356,7 +356,7 @@ static void fill_desc(struct cpu_device *c)
 	d->available = CL_TRUE;
 	/* clang-19 and the built-in library (compiler/): present unless the
 	 * installation is broken. */
-	d->compiler_available = svmgpu_compiler_available() ? CL_TRUE : CL_FALSE;
+	d->compiler_available = svmgpu_compiler_available_for(SVMGPU_ISA_HOST) ? CL_TRUE : CL_FALSE;
 	d->linker_available = d->compiler_available;
 
 	d->max_compute_units = (cl_uint)sysconf_or(_SC_NPROCESSORS_ONLN, 1);

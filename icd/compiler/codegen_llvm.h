@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the code generator plugin (libsvmgpu-codegen.so): helpers the host
+ * and PTX code generators share (codegen_meta.c). */
+#ifndef SVMGPU_CODEGEN_LLVM_H
+#define SVMGPU_CODEGEN_LLVM_H
+
+#include "binary.h"
+#include "codegen.h"
+
+#include <llvm-c/Core.h>
+#include <llvm-c/TargetMachine.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+/* clang gives OpenCL kernels this calling convention on every target. */
+#define SPIR_KERNEL_CC 76
+
+static inline bool cg_is_kernel(LLVMValueRef f)
+{
+	return LLVMGetFunctionCallConv(f) == SPIR_KERNEL_CC && !LLVMIsDeclaration(f);
+}
+
+/* Appends fmt (one %s: arg) to *log. */
+void cg_append_log(char **log, const char *fmt, const char *arg);
+/* Bitcode to a module of ctx; NULL (and a log line) when it is not bitcode. */
+LLVMModuleRef cg_parse(LLVMContextRef ctx, const void *bc, size_t size, char **log);
+/* Links every module into the first; LLVM's errors go to *log. NULL on failure. */
+LLVMModuleRef cg_link_all(LLVMContextRef ctx, size_t n, const void *const *bcs,
+			  const size_t *sizes, char **log);
+/* Parameter i's enum attribute `name` of fn, or NULL. */
+LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name);
+/* One kernel's metadata; false when out of memory. */
+bool cg_fill_meta(LLVMContextRef ctx, LLVMTargetDataRef td, LLVMValueRef fn,
+		  struct svmgpu_kernel_meta *k);
+uint32_t cg_count_kernels(LLVMModuleRef m);
+/* Every kernel's metadata, in module order. */
+cl_int cg_collect_kernels(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef td,
+			  struct svmgpu_kernel_meta **out, uint32_t *num);
+/* The standard O3 (or O0) pipeline for tm's target. */
+bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log);
+
+#endif

@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: MIT
+/* What every code generator of the plugin shares: reading and linking
+ * bitcode, LLVM's diagnostics in the build log, and the kernels' metadata
+ * (clang's !kernel_arg_* nodes, in OpenCL's address-space numbering on every
+ * target). */
+#include "codegen_llvm.h"
+
+#include <llvm-c/BitReader.h>
+#include <llvm-c/BitWriter.h>
+#include <llvm-c/Linker.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void cg_append_log(char **log, const char *fmt, const char *arg)
+{
+	char *msg, *joined;
+
+	if (!log || asprintf(&msg, fmt, arg) < 0)
+		return;
+	if (asprintf(&joined, "%s%s", *log ? *log : "", msg) >= 0) {
+		free(*log);
+		*log = joined;
+	}
+	free(msg);
+}
+
+LLVMModuleRef cg_parse(LLVMContextRef ctx, const void *bc, size_t size, char **log)
+{
+	LLVMMemoryBufferRef buf =
+		LLVMCreateMemoryBufferWithMemoryRangeCopy(bc, size, "svmgpu-object");
+	LLVMModuleRef m = NULL;
+
+	if (LLVMParseBitcodeInContext2(ctx, buf, &m)) {
+		cg_append_log(log, "%s", "svmgpu: an object is not valid LLVM bitcode\n");
+		m = NULL;
+	}
+	LLVMDisposeMemoryBuffer(buf);
+	return m;
+}
+
+/* LLVM's diagnostics (the linker's "symbol multiply defined: f") go to
+ * the build log. */
+static void diagnostic_to_log(LLVMDiagnosticInfoRef info, void *log)
+{
+	char *msg;
+
+	/* Remarks and notes (instruction counts...) are not for the log. */
+	if (LLVMGetDiagInfoSeverity(info) != LLVMDSError)
+		return;
+	msg = LLVMGetDiagInfoDescription(info);
+
+	cg_append_log(log, "svmgpu: %s\n", msg);
+	LLVMDisposeMessage(msg);
+}
+
+/* Links every module into the first; NULL on failure. */
+LLVMModuleRef cg_link_all(LLVMContextRef ctx, size_t n, const void *const *bcs,
+			      const size_t *sizes, char **log)
+{
+	LLVMModuleRef dst = NULL;
+
+	LLVMContextSetDiagnosticHandler(ctx, diagnostic_to_log, log);
+	for (size_t i = 0; i < n; i++) {
+		LLVMModuleRef m = cg_parse(ctx, bcs[i], sizes[i], log);
+
+		if (!m)
+			goto fail;
+		if (!dst) {
+			dst = m;
+		} else if (LLVMLinkModules2(dst, m)) {
+			cg_append_log(log, "%s", "svmgpu: linking the objects failed\n");
+			goto fail;
+		}
+	}
+	return dst;
+fail:
+	if (dst)
+		LLVMDisposeModule(dst);
+	return NULL;
+}
+
+cl_int svmgpu_codegen_link_bitcode(size_t n, const void *const *bcs, const size_t *sizes,
+				   void **out, size_t *out_size, char **log)
+{
+	LLVMContextRef ctx = LLVMContextCreate();
+	LLVMModuleRef m = cg_link_all(ctx, n, bcs, sizes, log);
+	LLVMMemoryBufferRef buf;
+	cl_int err = CL_LINK_PROGRAM_FAILURE;
+
+	if (m) {
+		buf = LLVMWriteBitcodeToMemoryBuffer(m);
+		*out_size = LLVMGetBufferSize(buf);
+		*out = malloc(*out_size);
+		if (*out) {
+			memcpy(*out, LLVMGetBufferStart(buf), *out_size);
+			err = CL_SUCCESS;
+		} else {
+			err = CL_OUT_OF_HOST_MEMORY;
+		}
+		LLVMDisposeMemoryBuffer(buf);
+		LLVMDisposeModule(m);
+	}
+	LLVMContextDispose(ctx);
+	return err;
+}
+
+/* ---- kernel metadata ---- */
+
+static LLVMValueRef kernel_md(LLVMContextRef ctx, LLVMValueRef fn, const char *kind)
+{
+	unsigned id = LLVMGetMDKindIDInContext(ctx, kind, (unsigned)strlen(kind));
+	size_t n;
+	LLVMValueMetadataEntry *e = LLVMGlobalCopyAllMetadata(fn, &n);
+	LLVMValueRef v = NULL;
+
+	for (size_t i = 0; i < n; i++)
+		if (LLVMValueMetadataEntriesGetKind(e, (unsigned)i) == id)
+			v = LLVMMetadataAsValue(ctx, LLVMValueMetadataEntriesGetMetadata(e, (unsigned)i));
+	if (e)
+		LLVMDisposeValueMetadataEntries(e);
+	return v;
+}
+
+static LLVMValueRef md_op(LLVMValueRef node, unsigned i)
+{
+	LLVMValueRef ops[64], *all = ops, v = NULL;
+	unsigned n;
+
+	if (!node)
+		return NULL;
+	n = LLVMGetMDNodeNumOperands(node);
+	if (i >= n)
+		return NULL;
+	if (n > 64)
+		all = malloc(n * sizeof(*all));
+	if (!all)
+		return NULL;
+	LLVMGetMDNodeOperands(node, all);
+	v = all[i];
+	if (all != ops)
+		free(all);
+	return v;
+}
+
+static char *md_str(LLVMValueRef node, unsigned i)
+{
+	LLVMValueRef v = md_op(node, i);
+	unsigned len = 0;
+	const char *s = v ? LLVMGetMDString(v, &len) : NULL;
+
+	return s ? strndup(s, len) : strdup("");
+}
+
+static uint64_t md_int(LLVMValueRef node, unsigned i)
+{
+	LLVMValueRef v = md_op(node, i);
+
+	return v && LLVMIsAConstantInt(v) ? LLVMConstIntGetZExtValue(v) : 0;
+}
+
+static cl_kernel_arg_address_qualifier address_of(uint64_t as)
+{
+	switch (as) {
+	case 1: return CL_KERNEL_ARG_ADDRESS_GLOBAL;
+	case 2: return CL_KERNEL_ARG_ADDRESS_CONSTANT;
+	case 3: return CL_KERNEL_ARG_ADDRESS_LOCAL;
+	default: return CL_KERNEL_ARG_ADDRESS_PRIVATE;
+	}
+}
+
+static cl_kernel_arg_access_qualifier access_of(const char *s)
+{
+	if (!strcmp(s, "read_only"))
+		return CL_KERNEL_ARG_ACCESS_READ_ONLY;
+	if (!strcmp(s, "write_only"))
+		return CL_KERNEL_ARG_ACCESS_WRITE_ONLY;
+	if (!strcmp(s, "read_write"))
+		return CL_KERNEL_ARG_ACCESS_READ_WRITE;
+	return CL_KERNEL_ARG_ACCESS_NONE;
+}
+
+static cl_kernel_arg_type_qualifier type_qual_of(const char *s, bool pointer)
+{
+	cl_kernel_arg_type_qualifier q = CL_KERNEL_ARG_TYPE_NONE;
+
+	if (strstr(s, "const"))
+		q |= CL_KERNEL_ARG_TYPE_CONST;
+	if (strstr(s, "restrict"))
+		q |= CL_KERNEL_ARG_TYPE_RESTRICT;
+	if (strstr(s, "volatile"))
+		q |= CL_KERNEL_ARG_TYPE_VOLATILE;
+	if (strstr(s, "pipe"))
+		q |= CL_KERNEL_ARG_TYPE_PIPE;
+	(void)pointer;
+	return q;
+}
+
+LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name)
+{
+	return LLVMGetEnumAttributeAtIndex(fn, i + 1,
+					   LLVMGetEnumAttributeKindForName(name, strlen(name)));
+}
+
+bool cg_fill_meta(LLVMContextRef ctx, LLVMTargetDataRef td, LLVMValueRef fn,
+		      struct svmgpu_kernel_meta *k)
+{
+	LLVMValueRef as = kernel_md(ctx, fn, "kernel_arg_addr_space");
+	LLVMValueRef acc = kernel_md(ctx, fn, "kernel_arg_access_qual");
+	LLVMValueRef ty = kernel_md(ctx, fn, "kernel_arg_type");
+	LLVMValueRef tq = kernel_md(ctx, fn, "kernel_arg_type_qual");
+	LLVMValueRef nm = kernel_md(ctx, fn, "kernel_arg_name");
+	LLVMValueRef reqd = kernel_md(ctx, fn, "reqd_work_group_size");
+	LLVMValueRef hint = kernel_md(ctx, fn, "work_group_size_hint");
+	size_t len;
+	const char *name = LLVMGetValueName2(fn, &len);
+	char attrs[256] = "";
+
+	k->name = strndup(name, len);
+	k->num_args = LLVMCountParams(fn);
+	k->args = calloc(k->num_args ? k->num_args : 1, sizeof(*k->args));
+	if (!k->name || !k->args)
+		return false;
+	for (unsigned i = 0; i < k->num_args; i++) {
+		struct svmgpu_kernel_arg *a = &k->args[i];
+		LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(fn, i));
+		LLVMAttributeRef byval = cg_param_attr(fn, i, "byval");
+		char *qual = md_str(tq, i), *access = md_str(acc, i);
+
+		a->name = md_str(nm, i);
+		a->type_name = md_str(ty, i);
+		a->address = address_of(md_int(as, i));
+		a->access = access_of(access ? access : "none");
+		free(access);
+		a->is_local = a->address == CL_KERNEL_ARG_ADDRESS_LOCAL;
+		a->is_pointer = !a->is_local && !byval &&
+				LLVMGetTypeKind(t) == LLVMPointerTypeKind;
+		a->type_qual = type_qual_of(qual ? qual : "", a->is_pointer);
+		free(qual);
+		if (byval)
+			a->size = (uint32_t)LLVMABISizeOfType(td, LLVMGetTypeAttributeValue(byval));
+		else if (a->is_pointer || a->is_local)
+			a->size = sizeof(void *);
+		else
+			a->size = (uint32_t)LLVMABISizeOfType(td, t);
+		if (!a->name || !a->type_name)
+			return false;
+	}
+	for (int d = 0; d < 3; d++) {
+		k->reqd_work_group_size[d] = md_int(reqd, (unsigned)d);
+		k->work_group_size_hint[d] = md_int(hint, (unsigned)d);
+	}
+	if (reqd)
+		snprintf(attrs, sizeof(attrs), "reqd_work_group_size(%llu,%llu,%llu)",
+			 (unsigned long long)k->reqd_work_group_size[0],
+			 (unsigned long long)k->reqd_work_group_size[1],
+			 (unsigned long long)k->reqd_work_group_size[2]);
+	if (hint)
+		snprintf(attrs + strlen(attrs), sizeof(attrs) - strlen(attrs),
+			 "%swork_group_size_hint(%llu,%llu,%llu)", *attrs ? " " : "",
+			 (unsigned long long)k->work_group_size_hint[0],
+			 (unsigned long long)k->work_group_size_hint[1],
+			 (unsigned long long)k->work_group_size_hint[2]);
+	k->attributes = strdup(attrs);
+	return k->attributes != NULL;
+}
+
+uint32_t cg_count_kernels(LLVMModuleRef m)
+{
+	uint32_t n = 0;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		n += cg_is_kernel(f);
+	return n;
+}
+
+cl_int cg_collect_kernels(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef td,
+			  struct svmgpu_kernel_meta **out, uint32_t *num)
+{
+	uint32_t nk = cg_count_kernels(m), i = 0;
+	struct svmgpu_kernel_meta *k = calloc(nk ? nk : 1, sizeof(*k));
+
+	*out = NULL;
+	*num = 0;
+	if (!k)
+		return CL_OUT_OF_HOST_MEMORY;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		if (!cg_is_kernel(f))
+			continue;
+		if (!cg_fill_meta(ctx, td, f, &k[i++])) {
+			svmgpu_kernel_meta_free(k, i);
+			return CL_OUT_OF_HOST_MEMORY;
+		}
+	}
+	*out = k;
+	*num = nk;
+	return CL_SUCCESS;
+}
+
+bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log)
+{
+	LLVMPassBuilderOptionsRef popts = LLVMCreatePassBuilderOptions();
+	LLVMErrorRef perr;
+
+	LLVMPassBuilderOptionsSetLoopVectorization(popts, optimize);
+	LLVMPassBuilderOptionsSetSLPVectorization(popts, optimize);
+	perr = LLVMRunPasses(m, optimize ? "default<O3>" : "default<O0>", tm, popts);
+	LLVMDisposePassBuilderOptions(popts);
+	if (perr) {
+		char *pm = LLVMGetErrorMessage(perr);
+
+		cg_append_log(log, "svmgpu: optimisation failed: %s\n", pm);
+		LLVMDisposeErrorMessage(pm);
+		return false;
+	}
+	return true;
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: MIT
+/* Code generation for the cuda device: LLVM bitcode from the front end
+ * (nvptx64-nvidia-cuda) to PTX text, with the LLVM-C API.
+ *
+ * The program is linked with svmgpu's PTX work-item library first (its
+ * definitions are strong, libclc's work-item functions weak, so ours win)
+ * and then with libclc's nvptx64--nvidiacl built-ins. Everything but the
+ * kernels and the launch geometry (__svmgpu_geom, which the runtime writes
+ * before each grid) is internalised, the standard pipeline runs for the GPU
+ * (NVPTX registers NVVMReflect and its own passes), and the module is
+ * emitted as PTX for the requested architecture. */
+#include "codegen_llvm.h"
+#include "builtins_path.h"
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Linker.h>
+#include <llvm-c/Target.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define PTX_TRIPLE "nvptx64-nvidia-cuda"
+#define PTX_GEOMETRY_SYMBOL "__svmgpu_geom"
+
+#ifndef SVMGPU_LIBCLC_NVPTX
+#define SVMGPU_LIBCLC_NVPTX "/usr/lib/clc/nvptx64--nvidiacl.bc"
+#endif
+
+static pthread_once_t ptx_once = PTHREAD_ONCE_INIT;
+static bool ptx_ready;
+
+static void ptx_init(void)
+{
+	LLVMInitializeNVPTXTargetInfo();
+	LLVMInitializeNVPTXTarget();
+	LLVMInitializeNVPTXTargetMC();
+	LLVMInitializeNVPTXAsmPrinter();
+	ptx_ready = true;
+}
+
+/* libclc's bitcode: $SVMGPU_LIBCLC, else where Debian's libclc-19 has it. */
+static const char *libclc_path(void)
+{
+	const char *env = getenv("SVMGPU_LIBCLC");
+
+	return env && *env ? env : SVMGPU_LIBCLC_NVPTX;
+}
+
+static void *read_file(const char *path, size_t *size)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	void *buf = NULL;
+
+	if (!f)
+		return NULL;
+	if (!fstat(fileno(f), &st) && st.st_size > 0 && (buf = malloc((size_t)st.st_size)) &&
+	    fread(buf, 1, (size_t)st.st_size, f) == (size_t)st.st_size) {
+		*size = (size_t)st.st_size;
+	} else {
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static bool link_file(LLVMContextRef ctx, LLVMModuleRef m, const char *path, const char *what,
+		      char **log)
+{
+	size_t size = 0;
+	void *bc = read_file(path, &size);
+	LLVMModuleRef lib;
+	char line[4400];
+
+	if (!bc) {
+		snprintf(line, sizeof(line), "%s (%s)", what, path);
+		cg_append_log(log, "svmgpu: cannot read %s\n", line);
+		return false;
+	}
+	lib = cg_parse(ctx, bc, size, log);
+	free(bc);
+	if (!lib)
+		return false;
+	LLVMSetTarget(lib, PTX_TRIPLE);
+	LLVMSetDataLayout(lib, LLVMGetDataLayoutStr(m));
+	if (LLVMLinkModules2(m, lib)) {
+		cg_append_log(log, "svmgpu: linking %s failed\n", what);
+		return false;
+	}
+	return true;
+}
+
+bool svmgpu_codegen_ptx_available(void)
+{
+	struct stat st;
+	char path[4200];
+
+	svmgpu_builtins_sibling(SVMGPU_PTX_BUILTINS_NAME, path, sizeof(path));
+	return stat(libclc_path(), &st) == 0 && stat(path, &st) == 0;
+}
+
+static bool link_libraries(LLVMContextRef ctx, LLVMModuleRef m, char **log)
+{
+	char path[4200];
+
+	svmgpu_builtins_sibling(SVMGPU_PTX_BUILTINS_NAME, path, sizeof(path));
+	return link_file(ctx, m, path, "svmgpu's PTX work-item library", log) &&
+	       link_file(ctx, m, libclc_path(), "libclc", log);
+}
+
+static void internalise_ptx(LLVMModuleRef m)
+{
+	size_t len;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) && !cg_is_kernel(f))
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g) &&
+		    strcmp(LLVMGetValueName2(g, &len), PTX_GEOMETRY_SYMBOL) != 0)
+			LLVMSetLinkage(g, LLVMInternalLinkage);
+}
+
+/* What the GPU cannot call: built-ins neither libclc nor svmgpu define
+ * (printf among them), or any other external function. */
+static bool check_unresolved_ptx(LLVMModuleRef m, char **log)
+{
+	bool ok = true;
+	size_t len;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		const char *name = LLVMGetValueName2(f, &len);
+
+		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f) || !LLVMGetFirstUse(f))
+			continue;
+		/* libdevice-style helpers the NVPTX backend lowers itself. */
+		if (!strncmp(name, "__nvvm_", 7))
+			continue;
+		cg_append_log(log, "svmgpu: the cuda device has no function %s\n", name);
+		ok = false;
+	}
+	return ok;
+}
+
+static LLVMTargetMachineRef ptx_machine(const char *arch, bool optimize)
+{
+	LLVMTargetRef target;
+	char *err = NULL;
+
+	if (LLVMGetTargetFromTriple(PTX_TRIPLE, &target, &err)) {
+		LLVMDisposeMessage(err);
+		return NULL;
+	}
+	return LLVMCreateTargetMachine(target, PTX_TRIPLE, arch, "",
+				       optimize ? LLVMCodeGenLevelAggressive : LLVMCodeGenLevelNone,
+				       LLVMRelocDefault, LLVMCodeModelDefault);
+}
+
+cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
+			  const char *arch, struct svmgpu_kernel_meta **kernels_out,
+			  uint32_t *num_kernels, char **ptx, size_t *ptx_size, char **log)
+{
+	LLVMContextRef ctx;
+	LLVMModuleRef m;
+	LLVMTargetMachineRef tm = NULL;
+	LLVMTargetDataRef td = NULL;
+	LLVMMemoryBufferRef out = NULL;
+	struct svmgpu_kernel_meta *kernels = NULL;
+	uint32_t nk = 0;
+	cl_int err = CL_BUILD_PROGRAM_FAILURE;
+	char *msg = NULL, *dl;
+
+	pthread_once(&ptx_once, ptx_init);
+	*kernels_out = NULL;
+	*num_kernels = 0;
+	*ptx = NULL;
+	ctx = LLVMContextCreate();
+	m = cg_link_all(ctx, n, bcs, sizes, log);
+	if (!m)
+		goto out;
+	tm = ptx_ready ? ptx_machine(arch, optimize) : NULL;
+	if (!tm) {
+		cg_append_log(log, "svmgpu: LLVM has no NVPTX target for %s\n", arch);
+		goto out;
+	}
+	td = LLVMCreateTargetDataLayout(tm);
+	dl = LLVMCopyStringRepOfTargetData(td);
+	LLVMSetDataLayout(m, dl);
+	LLVMDisposeMessage(dl);
+	LLVMSetTarget(m, PTX_TRIPLE);
+	err = cg_collect_kernels(ctx, m, td, &kernels, &nk);
+	if (err) {
+		nk = 0;
+		goto out;
+	}
+	err = CL_BUILD_PROGRAM_FAILURE;
+	if (!link_libraries(ctx, m, log))
+		goto out;
+	internalise_ptx(m);
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
+		goto out;
+	}
+	LLVMDisposeMessage(msg);
+	msg = NULL;
+	if (!cg_run_passes(m, tm, optimize, log) || !check_unresolved_ptx(m, log))
+		goto out;
+	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMAssemblyFile, &msg, &out)) {
+		cg_append_log(log, "svmgpu: PTX generation failed: %s\n", msg);
+		goto out;
+	}
+	*ptx_size = LLVMGetBufferSize(out);
+	*ptx = malloc(*ptx_size + 1);
+	if (!*ptx) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto out;
+	}
+	memcpy(*ptx, LLVMGetBufferStart(out), *ptx_size);
+	(*ptx)[*ptx_size] = 0;
+	*kernels_out = kernels;
+	*num_kernels = nk;
+	kernels = NULL;
+	err = CL_SUCCESS;
+out:
+	if (msg)
+		LLVMDisposeMessage(msg);
+	if (out)
+		LLVMDisposeMemoryBuffer(out);
+	if (td)
+		LLVMDisposeTargetData(td);
+	if (tm)
+		LLVMDisposeTargetMachine(tm);
+	if (m)
+		LLVMDisposeModule(m);
+	LLVMContextDispose(ctx);
+	svmgpu_kernel_meta_free(kernels, nk);
+	return err;
+}
