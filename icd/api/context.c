@@ -248,3 +248,11 @@ SVMGPU_API cl_int CL_API_CALL clSetContextDestructorCallback(
 	pthread_mutex_unlock(&context->lock);
 	return CL_SUCCESS;
 }
+
+cl_device_id svmgpu_context_mem_device(cl_context c)
+{
+	for (cl_uint i = 0; i < c->num_devices; i++)
+		if (c->devices[i]->ops->alloc_mem)
+			return c->devices[i];
+	return NULL;
+}

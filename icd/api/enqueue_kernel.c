@@ -29,6 +29,7 @@ struct ndrange_cmd {
 	struct svmgpu_launch launch;
 	void *base;
 	struct svmgpu_exe *exe;
+	const struct svmgpu_kernel_meta *meta; /* lives in exe */
 	const char *name;
 	cl_uint num_mems;
 	cl_mem *mems;
@@ -50,7 +51,13 @@ static cl_int ndrange_run(cl_event ev)
 	char msg[256] = "", full[384];
 	cl_int err;
 
-	err = svmgpu_cpu_execute(&c->launch, msg, sizeof(msg));
+	cl_device_id dev = ev->queue->device;
+
+	if (dev->ops->launch)
+		err = dev->ops->launch(dev, c->exe->by_isa[dev->isa], c->meta, &c->launch, msg,
+				       sizeof(msg));
+	else
+		err = svmgpu_cpu_execute(&c->launch, msg, sizeof(msg));
 	if (err == CL_SUCCESS)
 		return CL_SUCCESS;
 	snprintf(full, sizeof(full), "svmgpu: kernel %s failed (%d): %s", c->name, err,
@@ -102,6 +109,7 @@ static cl_int snapshot(cl_kernel k, const uint64_t gsize[3], const uint64_t goff
 	c->exe = k->exe;
 	svmgpu_exe_retain(k->exe);
 	c->name = meta->name;
+	c->meta = meta;
 	for (cl_uint i = 0; i < n; i++) {
 		const struct svmgpu_karg *a = &k->args[i];
 
@@ -146,6 +154,11 @@ static cl_int check_args(cl_command_queue q, cl_kernel k)
 		const struct svmgpu_karg *a = &k->args[i];
 		struct svmgpu_svm_alloc sa;
 
+		if (a->mem && dev->ops->alloc_mem && (a->mem->flags & CL_MEM_USE_HOST_PTR) &&
+		    !a->mem->uses_svm_pointer)
+			return SVMGPU_ERR(CL_INVALID_OPERATION, "argument %u: the %s device cannot "
+					  "reach a buffer over application memory "
+					  "(CL_MEM_USE_HOST_PTR)", i, dev->ops->name);
 		if (a->mem && a->mem->parent && align > 1 && a->mem->origin % align)
 			return SVMGPU_ERR(CL_MISALIGNED_SUB_BUFFER_OFFSET, "argument %u: the "
 					  "sub-buffer origin %zu is not aligned to %zu", i,

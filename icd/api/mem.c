@@ -86,8 +86,11 @@ static bool storage_is_mapped(cl_context ctx, size_t size)
  * a fresh buffer must not hand out stale heap data (nor trouble valgrind). */
 static void *storage_alloc(cl_context ctx, size_t size)
 {
+	cl_device_id md = svmgpu_context_mem_device(ctx);
 	void *p = NULL;
 
+	if (md)
+		return md->ops->alloc_mem(md, size, storage_align(ctx));
 	if (storage_is_mapped(ctx, size)) {
 		p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		return p == MAP_FAILED ? NULL : p;
@@ -100,7 +103,11 @@ static void *storage_alloc(cl_context ctx, size_t size)
 
 static void storage_free(cl_context ctx, void *p, size_t size)
 {
-	if (storage_is_mapped(ctx, size))
+	cl_device_id md = svmgpu_context_mem_device(ctx);
+
+	if (md)
+		md->ops->free_mem(md, p);
+	else if (storage_is_mapped(ctx, size))
 		munmap(p, size);
 	else
 		free(p);

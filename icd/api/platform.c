@@ -2,10 +2,12 @@
 /* The svmgpu platform: one per process, created on first use, never freed
  * (the loader may call into it until the process exits). */
 #include "device.h"
+#include "devices/cuda/cuda_device.h"
 #include "info.h"
 #include "log.h"
 #include "platform.h"
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -32,6 +34,7 @@ static pthread_once_t platform_once = PTHREAD_ONCE_INIT;
 static void platform_init(void)
 {
 	cl_device_id cpu;
+	const char *def = getenv("SVMGPU_DEFAULT_DEVICE");
 
 	svmgpu_log_init();
 	svmgpu_object_init(&platform.obj, SVMGPU_MAGIC_PLATFORM);
@@ -40,6 +43,20 @@ static void platform_init(void)
 		platform.devices[platform.num_devices++] = cpu;
 	else if (svmgpu_debug_enabled)
 		svmgpu_log("svmgpu: the cpu device could not be created\n");
+	platform.num_devices += svmgpu_cuda_devices_create(
+		&platform, platform.devices + platform.num_devices,
+		SVMGPU_MAX_DEVICES - platform.num_devices);
+	/* SVMGPU_DEFAULT_DEVICE=cuda: the first device whose operations bear
+	 * that name becomes CL_DEVICE_TYPE_DEFAULT's answer. */
+	for (cl_uint i = 1; def && *def && i < platform.num_devices; i++) {
+		cl_device_id d = platform.devices[i];
+
+		if (!strncmp(d->ops->name, def, strlen(def))) {
+			memmove(platform.devices + 1, platform.devices, i * sizeof(d));
+			platform.devices[0] = d;
+			break;
+		}
+	}
 }
 
 cl_platform_id svmgpu_platform(void)

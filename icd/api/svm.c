@@ -219,6 +219,7 @@ SVMGPU_API void *CL_API_CALL clSVMAlloc(cl_context context, cl_svm_mem_flags fla
 	struct svmgpu_svm_alloc a;
 	const char *why;
 	size_t align = 0;
+	cl_device_id md;
 	void *p;
 
 	if (!svmgpu_context_valid(context)) {
@@ -231,7 +232,8 @@ SVMGPU_API void *CL_API_CALL clSVMAlloc(cl_context context, cl_svm_mem_flags fla
 				 (unsigned long long)flags, size, alignment, why);
 		return NULL;
 	}
-	p = storage_alloc(size, align);
+	md = svmgpu_context_mem_device(context);
+	p = md ? md->ops->alloc_mem(md, size, align) : storage_alloc(size, align);
 	if (!p) {
 		(void)SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "%zu bytes aligned to %zu", size, align);
 		return NULL;
@@ -240,7 +242,10 @@ SVMGPU_API void *CL_API_CALL clSVMAlloc(cl_context context, cl_svm_mem_flags fla
 		.base = p, .size = size, .flags = flags, .context = context,
 	};
 	if (svmgpu_svm_register(&a)) {
-		storage_free(p, size);
+		if (md)
+			md->ops->free_mem(md, p);
+		else
+			storage_free(p, size);
 		(void)SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "cannot record the allocation");
 		return NULL;
 	}
@@ -255,6 +260,7 @@ SVMGPU_API void *CL_API_CALL clSVMAlloc(cl_context context, cl_svm_mem_flags fla
 SVMGPU_API void CL_API_CALL clSVMFree(cl_context context, void *svm_pointer)
 {
 	struct svmgpu_svm_alloc a;
+	cl_device_id md;
 
 	if (!svm_pointer)
 		return;
@@ -271,5 +277,11 @@ SVMGPU_API void CL_API_CALL clSVMFree(cl_context context, void *svm_pointer)
 	/* Fails only when another thread freed it meanwhile (a double free). */
 	if (!svmgpu_svm_unregister(svm_pointer, &a))
 		return;
-	storage_free(a.base, a.size);
+	/* The context is still alive: an application must not free SVM of a
+	 * released context (its leftovers are freed before it goes). */
+	md = svmgpu_context_mem_device(context);
+	if (md)
+		md->ops->free_mem(md, a.base);
+	else
+		storage_free(a.base, a.size);
 }

@@ -31,6 +31,10 @@ static inline bool svmgpu_context_valid(cl_context c)
 bool svmgpu_context_has_device(cl_context c, cl_device_id d);
 void svmgpu_context_retain(cl_context c);
 void svmgpu_context_release(cl_context c);
+/* The device whose memory operations provide the context's buffer and SVM
+ * storage (the first with alloc_mem: every device of the context reaches
+ * that memory), or NULL when plain host memory serves them all. */
+cl_device_id svmgpu_context_mem_device(cl_context c);
 /* The error callback given at creation, if any. */
 void svmgpu_context_notify(cl_context c, const char *msg);
 

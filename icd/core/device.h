@@ -9,6 +9,7 @@
 #include "object.h"
 
 struct svmgpu_device_desc; /* devices/<name>/: every clGetDeviceInfo value */
+struct svmgpu_launch;      /* devices/cpu/executor.h */
 
 /* What commands ask of a device. For the CPU device all memory is host
  * memory, so these are the C library's; other devices (sgpu, cuda) route them
@@ -21,6 +22,18 @@ struct svmgpu_device_ops {
 	/* Residency hint for clEnqueueSVMMigrateMem; to_host when
 	 * CL_MIGRATE_MEM_OBJECT_HOST was given. Never fails the command. */
 	void (*migrate)(cl_device_id dev, const void *ptr, size_t size, bool to_host);
+	/* Storage for buffers and SVM allocations of contexts holding this
+	 * device, where host memory would not do (cuda: managed memory); NULL
+	 * when the device reaches all host memory. Zeroed, aligned to align (a
+	 * power of two); free_mem takes what alloc_mem returned. */
+	void *(*alloc_mem)(cl_device_id dev, size_t size, size_t align);
+	void (*free_mem)(cl_device_id dev, void *p);
+	/* Runs an NDRange of the kernel `meta` of the device's module (its ISA's,
+	 * exe->by_isa[dev->isa]); NULL for the CPU device, whose executor runs
+	 * host code (devices/cpu/executor.h). Errors as svmgpu_cpu_execute. */
+	cl_int (*launch)(cl_device_id dev, struct svmgpu_module *module,
+			 const struct svmgpu_kernel_meta *meta, const struct svmgpu_launch *l,
+			 char *msg, size_t msg_size);
 };
 
 struct _cl_device_id {
