@@ -310,7 +310,8 @@ static cl_device_id offline_device(cl_platform_id platform, const char *arch)
 	c->dev.ops = &cuda_offline_ops;
 	c->dev.global_mem_size = 1024 * MiB;
 	c->dev.max_mem_alloc_size = 256 * MiB;
-	c->dev.svm_caps = CL_DEVICE_SVM_COARSE_GRAIN_BUFFER;
+	/* What a GPU with concurrent managed access grants. */
+	c->dev.svm_caps = CL_DEVICE_SVM_COARSE_GRAIN_BUFFER | CL_DEVICE_SVM_FINE_GRAIN_BUFFER;
 	fill_desc(c, 0);
 	return &c->dev;
 }
