@@ -24,6 +24,8 @@
 
 #define PTX_TRIPLE "nvptx64-nvidia-cuda"
 #define PTX_GEOMETRY_SYMBOL "__svmgpu_geom"
+#define PTX_DYNAMIC_SHARED_SYMBOL "__svmgpu_dynamic_local"
+#define PTX_LOCAL_AS 3
 
 #ifndef SVMGPU_LIBCLC_NVPTX
 #define SVMGPU_LIBCLC_NVPTX "/usr/lib/clc/nvptx64--nvidiacl.bc"
@@ -112,6 +114,108 @@ static bool link_libraries(LLVMContextRef ctx, LLVMModuleRef m, char **log)
 	       link_file(ctx, m, libclc_path(), "libclc", log);
 }
 
+static bool has_local_param(LLVMValueRef f)
+{
+	for (unsigned i = 0; i < LLVMCountParams(f); i++) {
+		LLVMTypeRef t = LLVMTypeOf(LLVMGetParam(f, i));
+
+		if (LLVMGetTypeKind(t) == LLVMPointerTypeKind &&
+		    LLVMGetPointerAddressSpace(t) == PTX_LOCAL_AS)
+			return true;
+	}
+	return false;
+}
+
+/* A kernel with __local pointer parameters gets an entry of its own that
+ * takes, for each of them, an offset into the block's dynamic shared
+ * memory (what the runtime passes, devices/cuda/cuda_launch.c) and calls
+ * the kernel's body with the address there. Where the dynamic area starts
+ * in the shared window is the driver's business, so the PTX asks for it by
+ * name (an extern .shared array) instead of the runtime guessing. */
+static void wrap_local_params(LLVMContextRef ctx, LLVMModuleRef m, LLVMValueRef body)
+{
+	LLVMTypeRef fty = LLVMGlobalGetValueType(body), i8 = LLVMInt8TypeInContext(ctx);
+	LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx);
+	unsigned n = LLVMCountParams(body);
+	LLVMValueRef dyn = LLVMGetNamedGlobal(m, PTX_DYNAMIC_SHARED_SYMBOL), entry, call;
+	LLVMValueRef *args = calloc(n ? n : 1, sizeof(*args));
+	LLVMBuilderRef b;
+	size_t len;
+	char *name = strdup(LLVMGetValueName2(body, &len)), *body_name;
+
+	if (!args || !name || asprintf(&body_name, "__svmgpu_body_%s", name) < 0) {
+		free(args);
+		free(name);
+		return;
+	}
+	if (!dyn) {
+		dyn = LLVMAddGlobalInAddressSpace(m, LLVMArrayType2(i8, 0),
+						  PTX_DYNAMIC_SHARED_SYMBOL, PTX_LOCAL_AS);
+		LLVMSetAlignment(dyn, 16);
+	}
+	LLVMSetValueName2(body, body_name, strlen(body_name));
+	entry = LLVMAddFunction(m, name, fty);
+	/* Metadata (nvvm.annotations' kernel mark) follows to the entry. */
+	LLVMReplaceAllUsesWith(body, entry);
+	LLVMSetFunctionCallConv(entry, SPIR_KERNEL_CC);
+	LLVMSetFunctionCallConv(body, LLVMCCallConv);
+	/* clang marks kernels noinline (another kernel may call them): the body
+	 * belongs in its entry. */
+	LLVMRemoveEnumAttributeAtIndex(body, LLVMAttributeFunctionIndex,
+				       LLVMGetEnumAttributeKindForName("noinline", 8));
+	LLVMAddAttributeAtIndex(body, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(ctx,
+							LLVMGetEnumAttributeKindForName("alwaysinline", 12),
+							0));
+	b = LLVMCreateBuilderInContext(ctx);
+	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, entry, "entry"));
+	for (unsigned i = 0; i < n; i++) {
+		LLVMValueRef p = LLVMGetParam(entry, i);
+		LLVMTypeRef t = LLVMTypeOf(p);
+		LLVMAttributeRef byval = cg_param_attr(body, i, "byval");
+
+		args[i] = p;
+		if (byval)
+			LLVMAddAttributeAtIndex(entry, i + 1, byval);
+		if (LLVMGetTypeKind(t) == LLVMPointerTypeKind &&
+		    LLVMGetPointerAddressSpace(t) == PTX_LOCAL_AS) {
+			LLVMValueRef off = LLVMBuildPtrToInt(b, p, i64, "offset");
+
+			args[i] = LLVMBuildGEP2(b, i8, dyn, &off, 1, "local");
+		}
+	}
+	call = LLVMBuildCall2(b, fty, body, args, n, "");
+	LLVMSetInstructionCallConv(call, LLVMCCallConv);
+	for (unsigned i = 0; i < n; i++) {
+		LLVMAttributeRef byval = cg_param_attr(body, i, "byval");
+
+		if (byval)
+			LLVMAddCallSiteAttribute(call, i + 1, byval);
+	}
+	LLVMBuildRetVoid(b);
+	LLVMDisposeBuilder(b);
+	free(args);
+	free(name);
+	free(body_name);
+}
+
+/* The kernels are listed first: the entries made are kernels too. */
+static bool wrap_kernels(LLVMContextRef ctx, LLVMModuleRef m)
+{
+	uint32_t n = 0, nk = cg_count_kernels(m);
+	LLVMValueRef *k = calloc(nk ? nk : 1, sizeof(*k));
+
+	if (!k)
+		return false;
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f && n < nk; f = LLVMGetNextFunction(f))
+		if (cg_is_kernel(f) && has_local_param(f))
+			k[n++] = f;
+	for (uint32_t i = 0; i < n; i++)
+		wrap_local_params(ctx, m, k[i]);
+	free(k);
+	return true;
+}
+
 static void internalise_ptx(LLVMModuleRef m)
 {
 	size_t len;
@@ -119,6 +223,7 @@ static void internalise_ptx(LLVMModuleRef m)
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f) && !cg_is_kernel(f))
 			LLVMSetLinkage(f, LLVMInternalLinkage);
+	/* Declarations stay: the dynamic shared array among them. */
 	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
 		if (!LLVMIsDeclaration(g) &&
 		    strcmp(LLVMGetValueName2(g, &len), PTX_GEOMETRY_SYMBOL) != 0)
@@ -200,6 +305,10 @@ cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes,
 	err = CL_BUILD_PROGRAM_FAILURE;
 	if (!link_libraries(ctx, m, log))
 		goto out;
+	if (!wrap_kernels(ctx, m)) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto out;
+	}
 	internalise_ptx(m);
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
 		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);

@@ -25,6 +25,11 @@ static const char *src =
 	"    if (l < k) s[l] += s[l + k]; }\n"
 	"  if (!l) out[get_group_id(0)] = s[0]; }\n"
 	"kernel void count(global int *c) { atomic_inc(c); }\n"
+	"kernel void mix(global int *out, local int *a, local int *b)\n"
+	"{ local int st[64]; size_t l = get_local_id(0);\n"
+	"  st[l] = (int)l; a[l] = 1000 + (int)l; b[l] = 100000 * (int)l;\n"
+	"  barrier(CLK_LOCAL_MEM_FENCE);\n"
+	"  out[get_global_id(0)] = st[(l + 1) % 64] + a[(l + 2) % 64] + b[(l + 3) % 64]; }\n"
 	"kernel void edge(global uint *out)\n"
 	"{ out[get_global_id(0)] = get_local_size(0) * 100000 + get_group_id(0) * 10 +\n"
 	"                          (get_num_groups(0) == 4); }\n";
@@ -213,6 +218,24 @@ static void test_reduce_and_atomics(cl_context ctx, cl_command_queue q, cl_progr
 		bad += out[gi] != want;
 	}
 	CHECK(bad == 0, "local-memory reduction: %zu groups wrong", bad);
+	{
+		/* Kernel-scope __local next to two __local arguments: each its own. */
+		cl_kernel km = clCreateKernel(p, "mix", NULL);
+		size_t mg = 256, ml = 64, mbad = 0;
+
+		clSetKernelArgSVMPointer(km, 0, in);
+		clSetKernelArg(km, 1, 64 * sizeof(int), NULL);
+		clSetKernelArg(km, 2, 64 * sizeof(int), NULL);
+		CHECK_OK(clEnqueueNDRangeKernel(q, km, 1, NULL, &mg, &ml, 0, NULL, NULL), "mix");
+		clEnqueueSVMMap(q, CL_TRUE, CL_MAP_READ, in, 256 * sizeof(int), 0, NULL, NULL);
+		for (int i = 0; i < 256; i++) {
+			int l = i % 64;
+
+			mbad += in[i] != (l + 1) % 64 + 1000 + (l + 2) % 64 + 100000 * ((l + 3) % 64);
+		}
+		CHECK(mbad == 0, "__local variables and arguments apart: %zu wrong", mbad);
+		clReleaseKernel(km);
+	}
 	out[0] = 0;
 	clSetKernelArgSVMPointer(kc, 0, out);
 	CHECK_OK(clEnqueueNDRangeKernel(q, kc, 1, NULL, &big, NULL, 0, NULL, NULL), "atomics");

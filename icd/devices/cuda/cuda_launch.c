@@ -8,8 +8,8 @@
  * on the device's stream, so every grid sees its own.
  *
  * __local pointer arguments are carved out of the block's dynamic shared
- * memory: a kernel receives the offset of its block inside the shared
- * window, after the kernel's static __local variables. */
+ * memory: the kernel's entry receives offsets into it and adds the area's
+ * address (compiler/codegen_ptx.c). */
 #include "cuda_internal.h"
 #include "compiler.h"
 #include "log.h"
@@ -39,6 +39,8 @@ struct cuda_module {
 	CUcontext ctx;
 	CUmodule mod;
 	CUdeviceptr geom;
+	struct ptx_geometry last; /* what __svmgpu_geom holds (valid: have_last) */
+	bool have_last;
 	uint32_t num_kernels;
 	CUfunction fn[];
 };
@@ -108,11 +110,9 @@ static int kernel_index(const struct svmgpu_module *ptx, const char *name)
  * their block's offset in the shared window. *dynamic: the bytes of dynamic
  * shared memory to ask for. */
 static bool kernel_params(const struct svmgpu_launch *l, const struct svmgpu_kernel_meta *meta,
-			  int static_shared, void **params, uint64_t *offsets,
-			  uint64_t *dynamic)
+			  void **params, uint64_t *offsets, uint64_t *dynamic)
 {
-	uint64_t start = ((uint64_t)static_shared + LOCAL_ALIGN - 1) & ~(uint64_t)(LOCAL_ALIGN - 1);
-	uint64_t off = start;
+	uint64_t off = 0;
 
 	for (uint32_t i = 0; i < l->num_args; i++) {
 		if (meta->args[i].is_local) {
@@ -125,7 +125,7 @@ static bool kernel_params(const struct svmgpu_launch *l, const struct svmgpu_ker
 			params[i] = l->args[i];
 		}
 	}
-	*dynamic = off - (uint64_t)static_shared;
+	*dynamic = off;
 	return off <= UINT32_MAX;
 }
 
@@ -162,7 +162,13 @@ static CUresult run_grids(struct cuda_device *c, struct cuda_module *m, CUfuncti
 		}
 		if (empty)
 			continue;
-		r = c->cu->MemcpyHtoDAsync(m->geom, &g, sizeof(g), c->stream);
+		/* Launches of a device are serialised on its stream: the
+		 * variable still holds what the last one wrote. */
+		if (!m->have_last || memcmp(&m->last, &g, sizeof(g))) {
+			r = c->cu->MemcpyHtoDAsync(m->geom, &g, sizeof(g), c->stream);
+			m->last = g;
+			m->have_last = r == CUDA_SUCCESS;
+		}
 		if (r == CUDA_SUCCESS)
 			r = c->cu->LaunchKernel(fn, grid[0], grid[1], grid[2], block[0], block[1],
 						block[2], shared, c->stream, params, NULL);
@@ -211,7 +217,7 @@ cl_int svmgpu_cuda_launch(cl_device_id dev, struct svmgpu_module *ptx,
 		goto out;
 	}
 	c->cu->FuncGetAttribute(&static_shared, CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES, m->fn[idx]);
-	if (!kernel_params(l, &ptx->kernels[idx], static_shared, params, offsets, &dynamic) ||
+	if (!kernel_params(l, &ptx->kernels[idx], params, offsets, &dynamic) ||
 	    dynamic + (uint64_t)static_shared > (uint64_t)c->desc.local_mem_size) {
 		snprintf(msg, msg_size, "%s needs more local memory than the GPU has", meta->name);
 		err = CL_OUT_OF_RESOURCES;
