@@ -17,12 +17,19 @@ export OCL_ICD_VENDORS=$V SVMGPU_CACHE_DIR=$S/cache SVMGPU_DEFAULT_DEVICE=cuda
 nvidia-smi -L 2>/dev/null
 fails=0
 echo "== test_cuda_device"
-timeout 120 "$S/bin/test_cuda_device" | grep -v '^ok' || fails=$((fails + 1))
+timeout 120 "$S/bin/test_cuda_device" >"$V/test.log" 2>&1 || fails=$((fails + 1))
+grep -v '^ok' "$V/test.log"
 for s in svm-basics svm-vecadd svm-reduce svm-migrate svm-linked-list svm-atomics; do
 	echo "== $s (cuda device)"
 	timeout 60 "$S/bin/$s" || { echo "$s FAILED"; fails=$((fails + 1)); }
 done
+echo "== diff_runner (cuda device against host references; NVIDIA's OpenCL beside)"
+DIFF_QUICK=1 DIFF_B=NVIDIA timeout 300 "$S/bin/diff_runner" >"$V/diff.log" 2>&1 ||
+	fails=$((fails + 1))
+grep -v '^ok' "$V/diff.log"
 if [ "${1:-}" != --no-bench ]; then
+	echo "== cuda-bench (svmgpu cuda vs NVIDIA OpenCL vs CUDA)"
+	timeout 150 "$S/bin/cuda-bench" -r 9
 	echo "== kernel-bench (svmgpu cuda vs NVIDIA OpenCL)"
 	BENCH_REF=NVIDIA timeout 150 "$S/bin/kernel-bench" -r 7
 	echo "== svm-bench (svmgpu cuda vs NVIDIA OpenCL)"

@@ -13,12 +13,12 @@ S=build-gpu
 rm -rf "$S"
 mkdir -p "$S/icd/builtins" "$S/lib" "$S/bin" "$S/cache"
 cp -a "$B"/icd/libSvmgpuOpenCL.so.0* "$S/icd/"
-cp "$B"/icd/builtins/svmgpu-builtins.bc "$B"/icd/builtins/svmgpu-ptx-workitem.bc \
+cp "$B"/icd/builtins/svmgpu-builtins.bc "$B"/icd/builtins/svmgpu-ptx-builtins.bc \
 	"$S/icd/builtins/"
 cp -L /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$S/lib/"
 progs=(tests/cuda/test_cuda_device samples/svm-basics samples/svm-vecadd samples/svm-reduce
 	samples/svm-migrate samples/svm-linked-list samples/svm-atomics bench/svm-bench
-	bench/kernel-bench)
+	bench/kernel-bench bench/cuda-bench tests/diff/diff_runner)
 for p in "${progs[@]}"; do
 	cp "$B/$p" "$S/bin/"
 done
@@ -31,4 +31,10 @@ for p in svm-basics svm-vecadd svm-reduce svm-migrate svm-linked-list svm-atomic
 	timeout 60 "$S/bin/$p" >/dev/null 2>&1 || true
 done
 timeout 120 "$S/bin/kernel-bench" -r 1 >/dev/null 2>&1 || true
+timeout 120 "$S/bin/cuda-bench" -r 1 >/dev/null 2>&1 || true
+# The differential corpus, quick: side B is whatever reference is here.
+if [ "${DIFF:-1}" = 1 ]; then
+	DIFF_QUICK=1 timeout 900 "$S/bin/diff_runner" --vendors "$PWD/$B/tests/diff/vendors" \
+		>/dev/null 2>&1 || true
+fi
 echo "cuda-stage: $(ls "$S/cache" | wc -l) programs cached, $(du -sh "$S" | cut -f1) in $S/"

@@ -12,8 +12,8 @@
 
 #include "compiler.h"
 
-/* svmgpu's PTX work-item library: beside svmgpu-builtins.bc. */
-#define SVMGPU_PTX_BUILTINS_NAME "svmgpu-ptx-workitem.bc"
+/* svmgpu's PTX built-in library: beside svmgpu-builtins.bc. */
+#define SVMGPU_PTX_BUILTINS_NAME "svmgpu-ptx-builtins.bc"
 
 /* Links bitcode modules into one (clLinkProgram -create-library). */
 cl_int svmgpu_codegen_link_bitcode(size_t n, const void *const *bcs, const size_t *sizes,
@@ -25,7 +25,7 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		      struct svmgpu_kernel_meta **kernels, uint32_t *num_kernels, void **obj,
 		      size_t *obj_size, char **log);
 
-/* Links nvptx64 modules with svmgpu's PTX work-item library and libclc and
+/* Links nvptx64 modules with svmgpu's PTX built-in library and libclc and
  * emits PTX for arch ("sm_90"): *ptx is NUL-terminated, *ptx_size without
  * the NUL. */
 cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,

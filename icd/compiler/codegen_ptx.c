@@ -2,7 +2,7 @@
 /* Code generation for the cuda device: LLVM bitcode from the front end
  * (nvptx64-nvidia-cuda) to PTX text, with the LLVM-C API.
  *
- * The program is linked with svmgpu's PTX work-item library first (its
+ * The program is linked with svmgpu's PTX built-in library first (its
  * definitions are strong, libclc's work-item functions weak, so ours win)
  * and then with libclc's nvptx64--nvidiacl built-ins. Everything but the
  * kernels and the launch geometry (__svmgpu_geom, which the runtime writes
@@ -110,7 +110,7 @@ static bool link_libraries(LLVMContextRef ctx, LLVMModuleRef m, char **log)
 	char path[4200];
 
 	svmgpu_builtins_sibling(SVMGPU_PTX_BUILTINS_NAME, path, sizeof(path));
-	return link_file(ctx, m, path, "svmgpu's PTX work-item library", log) &&
+	return link_file(ctx, m, path, "svmgpu's PTX built-in library", log) &&
 	       link_file(ctx, m, libclc_path(), "libclc", log);
 }
 

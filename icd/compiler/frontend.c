@@ -322,15 +322,31 @@ static void remove_tree(const char *dir)
 		svmgpu_run_tool(argv, NULL, 0, NULL, NULL, NULL);
 }
 
-/* The cuda device's OpenCL C: 1.2 with what libclc's nvptx64--nvidiacl
- * library implements (devices/cuda/cuda_device.c reports the same). */
+/* The cuda device's OpenCL C: what libclc's nvptx64--nvidiacl library
+ * implements (devices/cuda/cuda_device.c reports the same). */
 static const char *const ptx_feature_args[] = {
 	"-Xclang", "-cl-ext=-all,+cl_khr_fp64,+__opencl_c_fp64,+__opencl_c_int64,"
+	"+__opencl_c_program_scope_global_variables,"
 	"+cl_khr_int64_base_atomics,+cl_khr_int64_extended_atomics,"
 	"+cl_khr_global_int32_base_atomics,+cl_khr_global_int32_extended_atomics,"
 	"+cl_khr_local_int32_base_atomics,+cl_khr_local_int32_extended_atomics,"
 	"+cl_khr_byte_addressable_store",
 };
+
+/* -D__OPENCL_C_VERSION__=1X0 for a program built as OpenCL C 1.x (the
+ * last -cl-std given; 1.2 when none is). */
+static bool version_macro(const struct svmgpu_options *o, char *buf, size_t size)
+{
+	const char *std = "CL1.2";
+
+	for (size_t i = 0; i < o->num_clang_args; i++)
+		if (!strncmp(o->clang_args[i], "-cl-std=", 8))
+			std = o->clang_args[i] + 8;
+	if (strncmp(std, "CL1.", 4) || std[4] < '0' || std[4] > '2' || std[5])
+		return false;
+	snprintf(buf, size, "-D__OPENCL_C_VERSION__=1%c0", std[4]);
+	return true;
+}
 
 cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_t num_headers,
 		       const struct svmgpu_header *headers, void **bc, size_t *bc_size, char **log)
@@ -356,8 +372,8 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 	size_t nfixed = sizeof(fixed) / sizeof(fixed[0]), argc = 0;
 	size_t nfeat = ptx ? sizeof(ptx_feature_args) / sizeof(ptx_feature_args[0])
 			   : sizeof(feature_args) / sizeof(feature_args[0]);
-	char **argv = calloc(nfixed + ntarget + nfeat + o->num_clang_args + 8, sizeof(char *));
-	char *hdir = NULL, *incl = NULL, *err = NULL;
+	char **argv = calloc(nfixed + ntarget + nfeat + o->num_clang_args + 12, sizeof(char *));
+	char *hdir = NULL, *incl = NULL, *err = NULL, ver_def[64];
 	int rc;
 
 	*bc = NULL;
@@ -381,6 +397,21 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 	}
 	for (size_t i = 0; i < o->num_clang_args; i++)
 		argv[argc++] = o->clang_args[i];
+	/* NVPTX's constant address space is the constant bank, which the
+	 * buffers behind __constant pointer arguments are not in: __constant
+	 * becomes global const, which needs program-scope globals, so OpenCL
+	 * C 3.0 (after the application's -cl-std: the last one counts). */
+	if (ptx) {
+		argv[argc++] = "-Dconstant=global const";
+		argv[argc++] = "-D__constant=global const";
+		argv[argc++] = "-cl-std=CL3.0";
+		/* The program still sees the version it asked for (its #if
+		 * __OPENCL_C_VERSION__ and the built-ins declared for it). */
+		if (version_macro(o, ver_def, sizeof(ver_def))) {
+			argv[argc++] = ver_def;
+			argv[argc++] = "-Wno-builtin-macro-redefined";
+		}
+	}
 	if (num_headers) {
 		hdir = write_headers(num_headers, headers);
 		if (hdir && asprintf(&incl, "-I%s", hdir) > 0)

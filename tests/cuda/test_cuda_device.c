@@ -25,6 +25,9 @@ static const char *src =
 	"    if (l < k) s[l] += s[l + k]; }\n"
 	"  if (!l) out[get_group_id(0)] = s[0]; }\n"
 	"kernel void count(global int *c) { atomic_inc(c); }\n"
+	"constant int tbl[4] = {1, 2, 3, 4};\n"
+	"kernel void scale(constant float *k, global float *o)\n"
+	"{ size_t i = get_global_id(0); o[i] = k[i] * (float)tbl[i & 3]; }\n"
 	"kernel void mix(global int *out, local int *a, local int *b)\n"
 	"{ local int st[64]; size_t l = get_local_id(0);\n"
 	"  st[l] = (int)l; a[l] = 1000 + (int)l; b[l] = 100000 * (int)l;\n"
@@ -191,6 +194,31 @@ static void test_buffers_and_ids(cl_context ctx, cl_command_queue q, cl_program 
 	clReleaseMemObject(buf);
 	clReleaseKernel(k);
 	free(out);
+	{
+		/* A __constant pointer argument over an ordinary buffer. */
+		float in[64], res[64];
+		cl_mem cin, cout;
+		size_t n = 64, cbad = 0;
+
+		for (int i = 0; i < 64; i++)
+			in[i] = (float)i + 0.5f;
+		cin = clCreateBuffer(ctx, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, sizeof(in), in,
+				     NULL);
+		cout = clCreateBuffer(ctx, CL_MEM_WRITE_ONLY, sizeof(res), NULL, NULL);
+		k = clCreateKernel(p, "scale", NULL);
+		REQUIRE(k && cin && cout, "scale kernel");
+		clSetKernelArg(k, 0, sizeof(cin), &cin);
+		clSetKernelArg(k, 1, sizeof(cout), &cout);
+		CHECK_OK(clEnqueueNDRangeKernel(q, k, 1, NULL, &n, NULL, 0, NULL, NULL), "scale");
+		CHECK_OK(clEnqueueReadBuffer(q, cout, CL_TRUE, 0, sizeof(res), res, 0, NULL, NULL),
+			 "read");
+		for (int i = 0; i < 64; i++)
+			cbad += res[i] != in[i] * (float)(i % 4 + 1);
+		CHECK(cbad == 0, "__constant argument and program-scope table: %zu wrong", cbad);
+		clReleaseKernel(k);
+		clReleaseMemObject(cin);
+		clReleaseMemObject(cout);
+	}
 }
 
 static void test_reduce_and_atomics(cl_context ctx, cl_command_queue q, cl_program p)

@@ -27,6 +27,7 @@ struct side {
 	bool fp64, denorm, denorm_d;	/* float / double denormals kept */
 	bool cl30;			/* OpenCL C 3.0 accepted */
 	bool generic, pvars, wgcoll;	/* OpenCL C 3.0 optional features */
+	bool seq_cst;			/* seq_cst order and device scope (C11 atomics) */
 	bool nonuniform;
 	bool svm_fine, svm_system;
 	int fatal, deviations;		/* counted by rep_end */

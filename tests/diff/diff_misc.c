@@ -403,8 +403,9 @@ void fam_atomics(void)
 			cl_int err;
 			int32_t mx = -5;
 
-			if (need_cl30(&sides[s])) {
-				rep_skip(&rep, s, need_cl30(&sides[s]));
+			if (need_cl30(&sides[s]) || !sides[s].seq_cst) {
+				rep_skip(&rep, s, need_cl30(&sides[s]) ? need_cl30(&sides[s])
+					 : "no __opencl_c_atomic_order_seq_cst or _scope_device");
 				free(old);
 				continue;
 			}

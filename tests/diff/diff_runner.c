@@ -432,6 +432,8 @@ static int side_open(struct side *s, const char *which)
 	s->generic = has_feature(s->dev, "__opencl_c_generic_address_space");
 	s->pvars = has_feature(s->dev, "__opencl_c_program_scope_global_variables");
 	s->wgcoll = has_feature(s->dev, "__opencl_c_work_group_collective_functions");
+	s->seq_cst = has_feature(s->dev, "__opencl_c_atomic_order_seq_cst") &&
+		     has_feature(s->dev, "__opencl_c_atomic_scope_device");
 	return 0;
 }
 

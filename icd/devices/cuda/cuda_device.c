@@ -90,7 +90,9 @@ static bool uniform_bytes(const unsigned char *p, size_t n)
 }
 
 /* The GPU's memset where the pattern allows (bytes, or 4-byte words at a
- * 4-byte boundary); the CPU otherwise (managed memory is host memory too). */
+ * 4-byte boundary); otherwise the pattern once, then copies on the GPU that
+ * double the filled part; the CPU when the driver declines (managed memory
+ * is host memory too). */
 static void cuda_fill(cl_device_id dev, void *dst, const void *pattern, size_t pattern_size,
 		      size_t size)
 {
@@ -108,6 +110,19 @@ static void cuda_fill(cl_device_id dev, void *dst, const void *pattern, size_t p
 		if (pattern_size == 4 && !(p % 4) && !(size % 4)) {
 			memcpy(&word, pat, 4);
 			if (c->cu->MemsetD32(p, word, size / 4) == CUDA_SUCCESS)
+				return;
+		}
+		if (c->cu->Memcpy(p, (CUdeviceptr)(uintptr_t)pat, pattern_size) == CUDA_SUCCESS) {
+			size_t done = pattern_size;
+
+			while (done < size) {
+				size_t n = done < size - done ? done : size - done;
+
+				if (c->cu->Memcpy(p + done, p, n) != CUDA_SUCCESS)
+					break;
+				done += n;
+			}
+			if (done >= size)
 				return;
 		}
 	}
