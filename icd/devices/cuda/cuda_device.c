@@ -149,32 +149,79 @@ static void cuda_migrate(cl_device_id dev, const void *ptr, size_t size, bool to
 			   svmgpu_cuda_error(r));
 }
 
+#define CACHE_MAX_BYTES ((size_t)256 << 20)
+#define CACHE_MAX_ONE ((size_t)64 << 20)
+
+static CUdeviceptr cache_take(struct cuda_device *c, size_t len)
+{
+	CUdeviceptr raw = 0;
+
+	pthread_mutex_lock(&c->cache_lock);
+	for (unsigned i = 0; i < c->cache_n; i++) {
+		if (c->cache[i].len != len)
+			continue;
+		raw = c->cache[i].raw;
+		c->cache_bytes -= len;
+		c->cache[i] = c->cache[--c->cache_n];
+		break;
+	}
+	pthread_mutex_unlock(&c->cache_lock);
+	return raw;
+}
+
+static bool cache_put(struct cuda_device *c, CUdeviceptr raw, size_t len)
+{
+	bool kept = false;
+
+	pthread_mutex_lock(&c->cache_lock);
+	if (len <= CACHE_MAX_ONE && c->cache_bytes + len <= CACHE_MAX_BYTES &&
+	    c->cache_n < sizeof(c->cache) / sizeof(c->cache[0])) {
+		c->cache[c->cache_n].raw = raw;
+		c->cache[c->cache_n++].len = len;
+		c->cache_bytes += len;
+		kept = true;
+	}
+	pthread_mutex_unlock(&c->cache_lock);
+	return kept;
+}
+
 /* Managed memory, over-allocated to honour any alignment: the allocation's
- * own address sits just below the pointer handed out. */
+ * own address and length sit just below the pointer handed out. Fresh
+ * managed memory is zero; a recycled allocation holds what it held (the
+ * specification leaves new SVM and buffer contents undefined). */
 static void *cuda_alloc_mem(cl_device_id dev, size_t size, size_t align)
 {
 	struct cuda_device *c = cuda_of(dev);
+	const size_t hdr = 2 * sizeof(CUdeviceptr);
 	CUdeviceptr raw;
 	uintptr_t user;
+	size_t len;
 
-	if (align < 2 * sizeof(void *))
-		align = 2 * sizeof(void *);
-	if (!enter(c) || size > SIZE_MAX - align ||
-	    c->cu->MemAllocManaged(&raw, size + align, CU_MEM_ATTACH_GLOBAL) != CUDA_SUCCESS)
+	if (align < hdr)
+		align = hdr;
+	if (!enter(c) || size > SIZE_MAX - align - hdr)
 		return NULL;
-	user = ((uintptr_t)raw + sizeof(void *) + align - 1) & ~(uintptr_t)(align - 1);
-	((CUdeviceptr *)user)[-1] = raw;
-	if (c->cu->MemsetD8((CUdeviceptr)user, 0, size) != CUDA_SUCCESS)
-		memset((void *)user, 0, size);
+	len = size + align + hdr;
+	raw = cache_take(c, len);
+	if (!raw && c->cu->MemAllocManaged(&raw, len, CU_MEM_ATTACH_GLOBAL) != CUDA_SUCCESS)
+		return NULL;
+	user = ((uintptr_t)raw + hdr + align - 1) & ~(uintptr_t)(align - 1);
+	((CUdeviceptr *)user)[-2] = raw;
+	((CUdeviceptr *)user)[-1] = len;
 	return (void *)user;
 }
 
 static void cuda_free_mem(cl_device_id dev, void *p)
 {
 	struct cuda_device *c = cuda_of(dev);
+	CUdeviceptr raw, len;
 
-	if (p && enter(c))
-		c->cu->MemFree(((CUdeviceptr *)p)[-1]);
+	if (!p || !enter(c))
+		return;
+	raw = ((CUdeviceptr *)p)[-2];
+	len = ((CUdeviceptr *)p)[-1];
+	if (!cache_put(c, raw, (size_t)len))
+		c->cu->MemFree(raw);
 }
 
 static cl_int cuda_launch(cl_device_id dev, struct svmgpu_module *module,
@@ -303,6 +350,7 @@ static struct cuda_device *cuda_device_new(cl_platform_id platform)
 		return NULL;
 	svmgpu_object_init(&c->dev.obj, SVMGPU_MAGIC_DEVICE);
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->cache_lock, NULL);
 	c->dev.platform = platform;
 	c->dev.desc = &c->desc;
 	c->dev.type = CL_DEVICE_TYPE_GPU;

@@ -19,6 +19,16 @@ struct cuda_device {
 	CUstream stream;   /* every command of the device, in order */
 	pthread_mutex_t lock; /* one launch at a time: they share __svmgpu_geom */
 	int shared_default, shared_optin; /* bytes of shared memory per block */
+	/* Freed managed allocations kept for the next of the same length:
+	 * cuMemAllocManaged + cuMemFree cost tens of microseconds and
+	 * applications allocate the same sizes over and over. */
+	pthread_mutex_t cache_lock;
+	struct {
+		CUdeviceptr raw;
+		size_t len;
+	} cache[16];
+	unsigned cache_n;
+	size_t cache_bytes;
 	char name[256];
 	char driver[64];
 };
