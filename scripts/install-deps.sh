@@ -18,9 +18,16 @@ groups[test]="clinfo pocl-opencl-icd valgrind"
 # The OpenCL C compiler of the CPU device: clang-19 as the front end, LLVM 19
 # (its C API) for code generation, libclc for the NVPTX built-ins.
 groups[compiler]="clang-19 llvm-19-dev libclc-19"
+# The kernel suite (tests/kernel/run.sh): Debian's kernel and its headers to
+# build drm/sgpu.ko against, QEMU to boot it, busybox for the initramfs, and
+# what the harness itself calls (make, kmod, cpio, gzip, xz, bc).
+groups[kernel]="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static make kmod cpio gzip xz-utils bc"
+# The kernel suite's second kernel (scripts/kernel-private.sh, opt-in): Debian's
+# kernel source and what building it needs.
+groups[kernel-private]="linux-source-6.1 make gcc flex bison bc libelf-dev libssl-dev xz-utils"
 # Later issues add groups here, e.g. the kernel compiler (clang-19 libclc-19
-# llvm-19) and the kernel tests (qemu, a kernel image, busybox).
-order="build icd compiler test"
+# llvm-19).
+order="build icd compiler test kernel"
 
 want=("$@")
 [ ${#want[@]} -gt 0 ] || read -r -a want <<<"$order"
