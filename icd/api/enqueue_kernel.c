@@ -155,10 +155,12 @@ static cl_int check_args(cl_command_queue q, cl_kernel k)
 		struct svmgpu_svm_alloc sa;
 
 		if (a->mem && dev->ops->alloc_mem && (a->mem->flags & CL_MEM_USE_HOST_PTR) &&
-		    !a->mem->uses_svm_pointer)
+		    !a->mem->uses_svm_pointer && !(a->mem->parent ? a->mem->parent
+							       : a->mem)->registered_with)
 			return SVMGPU_ERR(CL_INVALID_OPERATION, "argument %u: the %s device cannot "
 					  "reach a buffer over application memory "
-					  "(CL_MEM_USE_HOST_PTR)", i, dev->ops->name);
+					  "(CL_MEM_USE_HOST_PTR) that the driver would not register",
+					  i, dev->ops->name);
 		if (a->mem && a->mem->parent && align > 1 && a->mem->origin % align)
 			return SVMGPU_ERR(CL_MISALIGNED_SUB_BUFFER_OFFSET, "argument %u: the "
 					  "sub-buffer origin %zu is not aligned to %zu", i,

@@ -193,9 +193,16 @@ static cl_mem create_buffer(cl_context ctx, const cl_mem_properties *props, cl_m
 		m->props_len = 1;
 	}
 	if (flags & CL_MEM_USE_HOST_PTR) {
+		cl_device_id md = svmgpu_context_mem_device(ctx);
+
 		m->host_ptr = host_ptr;
 		m->data = host_ptr;
 		m->uses_svm_pointer = in_svm;
+		/* Devices that cannot reach all host memory register it (or
+		 * refuse the buffer as a kernel argument later). */
+		if (!in_svm && md && md->ops->register_host &&
+		    md->ops->register_host(md, host_ptr, size))
+			m->registered_with = md;
 	} else {
 		void *p = storage_alloc(ctx, size);
 
@@ -336,6 +343,9 @@ void svmgpu_mem_release(cl_mem m)
 
 	if (!svmgpu_object_release(m))
 		return;
+	/* Before the callbacks: they may free the application's memory. */
+	if (m->registered_with)
+		m->registered_with->ops->unregister_host(m->registered_with, m->host_ptr);
 	/* The list is kept newest first: the specification's reverse order. The
 	 * callbacks run before the storage goes, so that they may reuse it. */
 	for (d = m->dtors; d; d = next) {

@@ -35,6 +35,9 @@ uint32_t cg_count_kernels(LLVMModuleRef m);
 /* Every kernel's metadata, in module order. */
 cl_int cg_collect_kernels(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef td,
 			  struct svmgpu_kernel_meta **out, uint32_t *num);
+/* printf calls to the CUDA driver's vprintf (codegen_ptx_printf.c); false
+ * when out of memory. */
+bool cg_ptx_lower_printf(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef td);
 /* The standard O3 (or O0) pipeline for tm's target. */
 bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log);
 

@@ -242,8 +242,9 @@ static bool check_unresolved_ptx(LLVMModuleRef m, char **log)
 
 		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f) || !LLVMGetFirstUse(f))
 			continue;
-		/* libdevice-style helpers the NVPTX backend lowers itself. */
-		if (!strncmp(name, "__nvvm_", 7))
+		/* libdevice-style helpers the NVPTX backend lowers itself, and
+		 * the driver's device-side vprintf (codegen_ptx_printf.c). */
+		if (!strncmp(name, "__nvvm_", 7) || !strcmp(name, "vprintf"))
 			continue;
 		cg_append_log(log, "svmgpu: the cuda device has no function %s\n", name);
 		ok = false;
@@ -303,6 +304,10 @@ cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes,
 		goto out;
 	}
 	err = CL_BUILD_PROGRAM_FAILURE;
+	if (!cg_ptx_lower_printf(ctx, m, td)) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto out;
+	}
 	if (!link_libraries(ctx, m, log))
 		goto out;
 	if (!wrap_kernels(ctx, m)) {

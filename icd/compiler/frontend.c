@@ -333,19 +333,24 @@ static const char *const ptx_feature_args[] = {
 	"+cl_khr_byte_addressable_store",
 };
 
-/* -D__OPENCL_C_VERSION__=1X0 for a program built as OpenCL C 1.x (the
- * last -cl-std given; 1.2 when none is). */
-static bool version_macro(const struct svmgpu_options *o, char *buf, size_t size)
+/* The program's source for the cuda device: __constant as global const,
+ * and the OpenCL C version it asked for (the last -cl-std; 1.2 when none)
+ * in __OPENCL_C_VERSION__, then the source from its line 1. */
+static char *ptx_prefixed(const struct svmgpu_options *o, const char *source)
 {
 	const char *std = "CL1.2";
+	char version[64] = "", *out;
 
 	for (size_t i = 0; i < o->num_clang_args; i++)
 		if (!strncmp(o->clang_args[i], "-cl-std=", 8))
 			std = o->clang_args[i] + 8;
-	if (strncmp(std, "CL1.", 4) || std[4] < '0' || std[4] > '2' || std[5])
-		return false;
-	snprintf(buf, size, "-D__OPENCL_C_VERSION__=1%c0", std[4]);
-	return true;
+	if (!strncmp(std, "CL1.", 4) && std[4] >= '0' && std[4] <= '2' && !std[5])
+		snprintf(version, sizeof(version),
+			 "#undef __OPENCL_C_VERSION__\n#define __OPENCL_C_VERSION__ 1%c0\n", std[4]);
+	if (asprintf(&out, "#define constant global const\n#define __constant global const\n"
+		     "%s#line 1\n%s", version, source) < 0)
+		return NULL;
+	return out;
 }
 
 cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_t num_headers,
@@ -373,7 +378,7 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 	size_t nfeat = ptx ? sizeof(ptx_feature_args) / sizeof(ptx_feature_args[0])
 			   : sizeof(feature_args) / sizeof(feature_args[0]);
 	char **argv = calloc(nfixed + ntarget + nfeat + o->num_clang_args + 12, sizeof(char *));
-	char *hdir = NULL, *incl = NULL, *err = NULL, ver_def[64];
+	char *hdir = NULL, *incl = NULL, *err = NULL, *ptx_source = NULL;
 	int rc;
 
 	*bc = NULL;
@@ -398,19 +403,18 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 	for (size_t i = 0; i < o->num_clang_args; i++)
 		argv[argc++] = o->clang_args[i];
 	/* NVPTX's constant address space is the constant bank, which the
-	 * buffers behind __constant pointer arguments are not in: __constant
-	 * becomes global const, which needs program-scope globals, so OpenCL
-	 * C 3.0 (after the application's -cl-std: the last one counts). */
+	 * buffers behind __constant pointer arguments are not in: the program
+	 * (not the built-in headers, nor string literals) gets __constant as
+	 * global const, which needs program-scope globals, so OpenCL C 3.0
+	 * (after the application's -cl-std: the last one counts). */
 	if (ptx) {
-		argv[argc++] = "-Dconstant=global const";
-		argv[argc++] = "-D__constant=global const";
 		argv[argc++] = "-cl-std=CL3.0";
-		/* The program still sees the version it asked for (its #if
-		 * __OPENCL_C_VERSION__ and the built-ins declared for it). */
-		if (version_macro(o, ver_def, sizeof(ver_def))) {
-			argv[argc++] = ver_def;
-			argv[argc++] = "-Wno-builtin-macro-redefined";
+		ptx_source = ptx_prefixed(o, source);
+		if (!ptx_source) {
+			free(argv);
+			return CL_OUT_OF_HOST_MEMORY;
 		}
+		source = ptx_source;
 	}
 	if (num_headers) {
 		hdir = write_headers(num_headers, headers);
@@ -424,6 +428,7 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 	free(hdir);
 	free(incl);
 	free(argv);
+	free(ptx_source);
 	if (log)
 		*log = err ? err : strdup("");
 	else

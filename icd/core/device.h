@@ -28,6 +28,11 @@ struct svmgpu_device_ops {
 	 * power of two); free_mem takes what alloc_mem returned. */
 	void *(*alloc_mem)(cl_device_id dev, size_t size, size_t align);
 	void (*free_mem)(cl_device_id dev, void *p);
+	/* Makes application memory (CL_MEM_USE_HOST_PTR) reachable at its own
+	 * address, where alloc_mem is set; false when the device cannot.
+	 * unregister_host undoes it. Both NULL where nothing is needed. */
+	bool (*register_host)(cl_device_id dev, void *p, size_t size);
+	void (*unregister_host)(cl_device_id dev, void *p);
 	/* Runs an NDRange of the kernel `meta` of the device's module (its ISA's,
 	 * exe->by_isa[dev->isa]); NULL for the CPU device, whose executor runs
 	 * host code (devices/cpu/executor.h). Errors as svmgpu_cpu_execute. */

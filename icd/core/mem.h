@@ -26,6 +26,7 @@ struct _cl_mem {
 	char *data;          /* storage: own, host_ptr (USE_HOST_PTR), SVM, or parent's */
 	bool owns_data;
 	bool uses_svm_pointer; /* created over SVM memory (CL_MEM_USES_SVM_POINTER) */
+	cl_device_id registered_with; /* device that registered host_ptr (USE_HOST_PTR), or NULL */
 	cl_mem parent;       /* sub-buffers: retained parent */
 	size_t origin;
 	cl_mem_properties props[2 * SVMGPU_MAX_MEM_PROPS + 1];

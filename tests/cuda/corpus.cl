@@ -116,3 +116,9 @@ kernel void geometry(global ulong *out)
 	out[i] = get_global_id(0) + get_global_offset(0) + get_local_linear_id() +
 		 get_enqueued_local_size(0) + get_num_groups(1) + get_work_dim();
 }
+
+kernel void debug_print(global const float *x, constant int *k)
+{
+	if (get_global_id(0) == 0)
+		printf("x %f k %d name %s\n", x[0], k[0], "corpus");
+}

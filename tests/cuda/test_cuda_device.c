@@ -7,6 +7,7 @@
 #include "testutil.h"
 
 #include <stdint.h>
+#include <unistd.h>
 
 #define N 100000
 
@@ -25,6 +26,8 @@ static const char *src =
 	"    if (l < k) s[l] += s[l + k]; }\n"
 	"  if (!l) out[get_group_id(0)] = s[0]; }\n"
 	"kernel void count(global int *c) { atomic_inc(c); }\n"
+	"kernel void say(int v) { if (get_global_id(0) == 1)\n"
+	"  printf(\"svmgpu says %d %.2f %s %ld\\n\", v, 1.5f, \"ok\", (long)get_global_size(0)); }\n"
 	"constant int tbl[4] = {1, 2, 3, 4};\n"
 	"kernel void scale(constant float *k, global float *o)\n"
 	"{ size_t i = get_global_id(0); o[i] = k[i] * (float)tbl[i & 3]; }\n"
@@ -219,6 +222,34 @@ static void test_buffers_and_ids(cl_context ctx, cl_command_queue q, cl_program 
 		clReleaseMemObject(cin);
 		clReleaseMemObject(cout);
 	}
+	{
+		/* A buffer over the application's memory: registered with the
+		 * driver, written by the GPU, read by the host where it is. */
+		size_t n = 4096, hbad = 0;
+		float *a = malloc(n * sizeof(float)), *c = malloc(n * sizeof(float));
+		cl_mem ba, bc;
+
+		for (size_t i = 0; i < n; i++)
+			a[i] = (float)i;
+		ba = clCreateBuffer(ctx, CL_MEM_USE_HOST_PTR, n * sizeof(float), a, NULL);
+		bc = clCreateBuffer(ctx, CL_MEM_USE_HOST_PTR, n * sizeof(float), c, NULL);
+		k = clCreateKernel(p, "add", NULL);
+		REQUIRE(k && ba && bc, "USE_HOST_PTR buffers");
+		clSetKernelArg(k, 0, sizeof(ba), &ba);
+		clSetKernelArg(k, 1, sizeof(ba), &ba);
+		clSetKernelArg(k, 2, sizeof(bc), &bc);
+		CHECK_OK(clEnqueueNDRangeKernel(q, k, 1, NULL, &n, NULL, 0, NULL, NULL),
+			 "kernel over USE_HOST_PTR buffers");
+		CHECK_OK(clFinish(q), "finish");
+		for (size_t i = 0; i < n; i++)
+			hbad += c[i] != 2.0f * (float)i;
+		CHECK(hbad == 0, "the GPU wrote the application's memory: %zu wrong", hbad);
+		clReleaseKernel(k);
+		clReleaseMemObject(ba);
+		clReleaseMemObject(bc);
+		free(a);
+		free(c);
+	}
 }
 
 static void test_reduce_and_atomics(cl_context ctx, cl_command_queue q, cl_program p)
@@ -296,6 +327,34 @@ static void test_non_uniform(cl_context ctx, cl_command_queue q, cl_device_id de
 	clReleaseProgram(p);
 }
 
+/* printf output, read back from a file standing in for stdout. */
+static void test_printf(cl_command_queue q, cl_program p)
+{
+	char path[] = "/tmp/svmgpu-printf-XXXXXX", text[256] = "";
+	int fd = mkstemp(path), saved = dup(1);
+	cl_kernel k = clCreateKernel(p, "say", NULL);
+	cl_int v = 42;
+	size_t g = 4;
+	FILE *f;
+
+	REQUIRE(fd >= 0 && saved >= 0 && k, "printf setup");
+	clSetKernelArg(k, 0, sizeof(v), &v);
+	fflush(stdout);
+	dup2(fd, 1);
+	CHECK_OK(clEnqueueNDRangeKernel(q, k, 1, NULL, &g, NULL, 0, NULL, NULL), "printf kernel");
+	CHECK_OK(clFinish(q), "printf finish");
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	f = fdopen(fd, "r");
+	rewind(f);
+	(void)!fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	unlink(path);
+	CHECK(!strcmp(text, "svmgpu says 42 1.50 ok 4\n"), "printf output: \"%s\"", text);
+	clReleaseKernel(k);
+}
+
 static void test_binary(cl_context ctx, cl_device_id dev, cl_program p)
 {
 	size_t size = 0;
@@ -348,6 +407,7 @@ int main(int argc, char **argv)
 	test_buffers_and_ids(ctx, q, p);
 	test_reduce_and_atomics(ctx, q, p);
 	test_non_uniform(ctx, q, dev);
+	test_printf(q, p);
 	test_binary(ctx, dev, p);
 	clReleaseProgram(p);
 	clReleaseCommandQueue(q);

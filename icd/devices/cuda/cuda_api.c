@@ -33,6 +33,8 @@ static void load(void)
 		{(void **)&api.StreamSynchronize, "cuStreamSynchronize"},
 		{(void **)&api.MemAllocManaged, "cuMemAllocManaged"},
 		{(void **)&api.MemFree, "cuMemFree_v2"},
+		{(void **)&api.MemHostRegister, "cuMemHostRegister_v2"},
+		{(void **)&api.MemHostUnregister, "cuMemHostUnregister"},
 		{(void **)&api.Memcpy, "cuMemcpy"},
 		{(void **)&api.MemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2"},
 		{(void **)&api.MemsetD8, "cuMemsetD8_v2"},

@@ -41,10 +41,13 @@ enum {
 	CU_DEVICE_ATTRIBUTE_HOST_NATIVE_ATOMIC_SUPPORTED = 86,
 	CU_DEVICE_ATTRIBUTE_PAGEABLE_MEMORY_ACCESS = 88,
 	CU_DEVICE_ATTRIBUTE_CONCURRENT_MANAGED_ACCESS = 89,
+	CU_DEVICE_ATTRIBUTE_CAN_USE_HOST_POINTER_FOR_REGISTERED_MEM = 91,
 	CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN = 97,
 	CU_FUNC_ATTRIBUTE_SHARED_SIZE_BYTES = 1,
 	CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES = 8,
 	CU_MEM_ATTACH_GLOBAL = 1,
+	CU_MEMHOSTREGISTER_PORTABLE = 1,
+	CU_MEMHOSTREGISTER_DEVICEMAP = 2,
 	CU_MEM_LOCATION_TYPE_DEVICE = 1,
 	CU_MEM_LOCATION_TYPE_HOST = 2,
 	CU_STREAM_NON_BLOCKING = 1,
@@ -66,6 +69,8 @@ struct svmgpu_cuda_api {
 	CUresult (*StreamSynchronize)(CUstream s);
 	CUresult (*MemAllocManaged)(CUdeviceptr *p, size_t size, unsigned flags);
 	CUresult (*MemFree)(CUdeviceptr p);
+	CUresult (*MemHostRegister)(void *p, size_t size, unsigned flags);
+	CUresult (*MemHostUnregister)(void *p);
 	CUresult (*Memcpy)(CUdeviceptr dst, CUdeviceptr src, size_t size);
 	CUresult (*MemcpyHtoDAsync)(CUdeviceptr dst, const void *src, size_t size, CUstream s);
 	CUresult (*MemsetD8)(CUdeviceptr p, unsigned char v, size_t n);

@@ -224,6 +224,26 @@ static void cuda_free_mem(cl_device_id dev, void *p)
 		c->cu->MemFree(raw);
 }
 
+/* Page-locks the application's memory and maps it for the GPU at its own
+ * address (unified addressing, where the GPU can use host pointers for
+ * registered memory). */
+static bool cuda_register_host(cl_device_id dev, void *p, size_t size)
+{
+	struct cuda_device *c = cuda_of(dev);
+
+	return enter(c) && attr(c, CU_DEVICE_ATTRIBUTE_CAN_USE_HOST_POINTER_FOR_REGISTERED_MEM, 0) &&
+	       c->cu->MemHostRegister(p, size, CU_MEMHOSTREGISTER_PORTABLE |
+						    CU_MEMHOSTREGISTER_DEVICEMAP) == CUDA_SUCCESS;
+}
+
+static void cuda_unregister_host(cl_device_id dev, void *p)
+{
+	struct cuda_device *c = cuda_of(dev);
+
+	if (enter(c))
+		c->cu->MemHostUnregister(p);
+}
+
 static cl_int cuda_launch(cl_device_id dev, struct svmgpu_module *module,
 			  const struct svmgpu_kernel_meta *meta, const struct svmgpu_launch *l,
 			  char *msg, size_t msg_size)
@@ -242,6 +262,8 @@ static const struct svmgpu_device_ops cuda_ops = {
 	.migrate = cuda_migrate,
 	.alloc_mem = cuda_alloc_mem,
 	.free_mem = cuda_free_mem,
+	.register_host = cuda_register_host,
+	.unregister_host = cuda_unregister_host,
 	.launch = cuda_launch,
 };
 
@@ -312,7 +334,7 @@ static void fill_desc(struct cuda_device *c, size_t total_mem)
 	d->address_bits = 64;
 	d->endian_little = CL_TRUE;
 	d->max_parameter_size = 4096; /* CUDA's kernel parameter space */
-	d->printf_buffer_size = 0;
+	d->printf_buffer_size = 1024 * 1024; /* the driver's default printf FIFO */
 	d->profiling_timer_resolution = 1000;
 
 	d->error_correction_support = attr(c, CU_DEVICE_ATTRIBUTE_ECC_ENABLED, 0) ? CL_TRUE : CL_FALSE;
