@@ -3,8 +3,10 @@
 // with the format in the constant address space (2). Each conversion is
 // formatted with the C library's snprintf into one buffer, vector
 // conversions (%v4hlf, %v2ld, ...) element by element, comma separated; the
-// whole output goes out with one fwrite, so lines of concurrent work-items
-// do not interleave. Returns 0, or -1 for a malformed format.
+// whole output goes out with one fwrite into stdout's buffer, so lines of
+// concurrent work-items do not interleave; the CPU executor flushes stdout
+// when a launch that left output there returns, so the output is out when
+// the command completes. Returns 0, or -1 for a malformed format.
 //
 // Arguments arrive as clang passes them for OpenCL C: float promoted to
 // double, vectors by value as their ext_vector types (va_arg below uses the

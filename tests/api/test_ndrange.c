@@ -6,6 +6,7 @@
  * codes of the specification. */
 #include "testutil.h"
 #include <stdint.h>
+#include <unistd.h>
 
 static struct tu_env env;
 
@@ -723,6 +724,58 @@ static void check_errors(void)
 	CHECK_OK(clReleaseKernel(r), "release");
 }
 
+/* printf's output is out when the command completes: the kernels print
+ * without a newline, which stdout would keep in its buffer (line-buffered or
+ * not) until a flush. With fd 1 on a pipe, the host writes a marker straight
+ * to fd 1 after clFinish: the kernels' text must come before it. */
+static void check_printf(void)
+{
+	static const char *psrc =
+		"kernel void say(int v)\n"
+		"{\n"
+		"	printf(\"<%d:%d>\", v, (int)get_global_id(0));\n"
+		"}\n";
+	cl_program p = build(env.context, psrc, "-cl-std=CL3.0");
+	cl_kernel k = kernel(p, "say");
+	size_t g = 1, g4 = 4, n = 0;
+	int v = 42, fds[2], saved;
+	char buf[256];
+	ssize_t r;
+	cl_int err;
+
+	fflush(stdout);
+	REQUIRE(pipe(fds) == 0 && (saved = dup(1)) >= 0 && dup2(fds[1], 1) >= 0, "pipe");
+	err = clSetKernelArg(k, 0, sizeof(v), &v);
+	if (!err)
+		err = clEnqueueNDRangeKernel(env.queue, k, 1, NULL, &g, NULL, 0, NULL, NULL);
+	if (!err)
+		err = clFinish(env.queue);
+	if (!err && write(1, "|", 1) != 1)
+		err = -1;
+	if (!err)
+		err = clEnqueueNDRangeKernel(env.queue, k, 1, NULL, &g4, NULL, 0, NULL, NULL);
+	if (!err)
+		err = clFinish(env.queue);
+	if (!err && write(1, "|host", 5) != 5)
+		err = -1;
+	fflush(stdout); /* anything left behind comes after the marker */
+	dup2(saved, 1);
+	close(saved);
+	close(fds[1]);
+	while (n + 1 < sizeof(buf) && (r = read(fds[0], buf + n, sizeof(buf) - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = 0;
+	close(fds[0]);
+	CHECK_OK(err, "printf kernels");
+	/* "<42:0>|", the four work-items' in any order, "|host" */
+	CHECK(strncmp(buf, "<42:0>|", 7) == 0 && strlen(buf) == 7 + 4 * 6 + 5 &&
+	      strstr(buf + 7, "<42:0>") && strstr(buf, "<42:1>") && strstr(buf, "<42:2>") &&
+	      strstr(buf, "<42:3>") && strcmp(buf + 7 + 4 * 6, "|host") == 0,
+	      "printf output is out when clFinish returns: \"%s\"", buf);
+	CHECK_OK(clReleaseKernel(k), "release");
+	CHECK_OK(clReleaseProgram(p), "release");
+}
+
 int main(void)
 {
 	tu_env_init(&env, 0);
@@ -741,6 +794,7 @@ int main(void)
 	check_fault();
 	check_empty_and_huge();
 	check_many_args();
+	check_printf();
 	check_errors();
 	CHECK_OK(clReleaseProgram(p30), "release");
 	CHECK_OK(clReleaseProgram(p12), "release");

@@ -12,7 +12,16 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio_ext.h>
+#include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
+#if defined(__has_include)
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#define HAVE_VALGRIND 1
+#endif
+#endif
 
 /* Launchers that fault on purpose stand for compiled kernels, which are not
  * instrumented either. */
@@ -400,6 +409,26 @@ static void test_early_return(void)
 /* ---- fault containment ------------------------------------------------------ */
 
 static volatile int sink;
+/* Kernels fault at bad_ptr + 16: NULL + 16, or under valgrind a page that
+ * faults although memcheck takes it for valid (it would report the access). */
+static int *bad_ptr;
+static char bad_addr[32]; /* "0x10" */
+
+static void init_bad_ptr(void)
+{
+#ifdef HAVE_VALGRIND
+	if (RUNNING_ON_VALGRIND) {
+		long page = sysconf(_SC_PAGESIZE);
+		char *p = mmap(NULL, (size_t)page, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p != MAP_FAILED) {
+			VALGRIND_MAKE_MEM_DEFINED(p, page);
+			bad_ptr = (int *)p;
+		}
+	}
+#endif
+	snprintf(bad_addr, sizeof(bad_addr), "0x%" PRIxPTR, (uintptr_t)bad_ptr + 16);
+}
 static atomic_int app_hits;      /* calls of the application's own SIGSEGV handler */
 static volatile int app_jump;
 static sigjmp_buf app_jb;
@@ -470,7 +499,7 @@ KERNEL_CODE static void overflow_wi(void *const *args, struct svmgpu_wg_ctx *ctx
 /* Not kernel code: the executor's handler must pass this on. */
 KERNEL_CODE static void fault_outside(void)
 {
-	volatile int *volatile p = NULL;
+	volatile int *volatile p = bad_ptr;
 
 	p[4] = 1;
 }
@@ -478,8 +507,8 @@ KERNEL_CODE static void fault_outside(void)
 static cl_int run_fault(svmgpu_launcher_fn wg, svmgpu_launcher_fn wi, uint64_t gs, uint64_t ls,
 			uint64_t target, uint64_t mode, char *msg, size_t msg_size)
 {
-	int *null = NULL, m = (int)mode;
-	void *args[] = { &null, &target, wg ? (void *)&m : (void *)&mode };
+	int *bad = bad_ptr, m = (int)mode;
+	void *args[] = { &bad, &target, wg ? (void *)&m : (void *)&mode };
 	struct geom g = { 1, { 0 }, { gs }, { ls } };
 	struct svmgpu_launch l = launch_of(&g, wg, wi, args, 3, NULL);
 
@@ -494,15 +523,16 @@ static void test_faults(void)
 	int hits;
 
 	err = run_fault(fault_wg, NULL, 8 * 16, 16, 3, 0, msg, sizeof(msg));
-	CHECK_ERR(err, CL_OUT_OF_RESOURCES, "a write to 0x10 in group 3");
-	CHECK(strstr(msg, "invalid write at 0x10") && strstr(msg, "work-group (3,0,0)"),
-	      "message: %s", msg);
+	CHECK_ERR(err, CL_OUT_OF_RESOURCES, "a write to %s in group 3", bad_addr);
+	CHECK(strstr(msg, "invalid write at ") && strstr(msg, bad_addr) &&
+	      strstr(msg, "work-group (3,0,0)"), "message: %s", msg);
 	printf("# %s\n", msg);
 	CHECK(run_vecadd(&g) == 0, "a launch after a fault runs normally");
 
 	err = run_fault(fault_wg, NULL, 16, 16, 0, 1, msg, sizeof(msg));
-	CHECK(err == CL_OUT_OF_RESOURCES && strstr(msg, "invalid read at 0x10") &&
-	      strstr(msg, "(0,0,0)"), "a read of 0x10 in the only group: %s", msg);
+	CHECK(err == CL_OUT_OF_RESOURCES && strstr(msg, "invalid read at ") &&
+	      strstr(msg, bad_addr) && strstr(msg, "(0,0,0)"),
+	      "a read in the only group: %s", msg);
 
 	err = run_fault(fault_wg, NULL, 100000 * 16, 16, 77777, 0, msg, sizeof(msg));
 	CHECK(err == CL_OUT_OF_RESOURCES && strstr(msg, "(77777,0,0)"),
@@ -513,8 +543,8 @@ static void test_faults(void)
 	CHECK(run_vecadd(&g) == 0, "a launch after faults on the pool runs normally");
 
 	err = run_fault(NULL, fault_wi, 4 * 64, 64, 2, 5, msg, sizeof(msg));
-	CHECK(err == CL_OUT_OF_RESOURCES && strstr(msg, "invalid write at 0x10") &&
-	      strstr(msg, "work-group (2,0,0), work-item (5,0,0)"),
+	CHECK(err == CL_OUT_OF_RESOURCES && strstr(msg, "invalid write at ") &&
+	      strstr(msg, bad_addr) && strstr(msg, "work-group (2,0,0), work-item (5,0,0)"),
 	      "a fault in a fiber after a barrier: %s", msg);
 	printf("# %s\n", msg);
 	err = run_fault(NULL, fault_wi, 64 * 64, 64, 50, 63, msg, sizeof(msg));
@@ -587,6 +617,118 @@ static void test_malformed(void)
 	CHECK_ERR(svmgpu_cpu_execute(&l, msg, sizeof(msg)), CL_INVALID_VALUE,
 		  "fiber group over 4096");
 	CHECK_ERR(svmgpu_cpu_execute(NULL, NULL, 0), CL_INVALID_VALUE, "NULL launch");
+}
+
+/* ---- kernel output on stdout ----------------------------------------------- */
+
+/* Kernels' printf (builtins/printf.c) writes into stdout's buffer with one
+ * fwrite a call; the executor must flush it before the launch returns. These
+ * print without a newline, so the text stays in the buffer (line-buffered
+ * or fully buffered) until something flushes it. args: text, fault group */
+KERNEL_CODE static void print_wg(void *const *args, struct svmgpu_wg_ctx *ctx)
+{
+	const char *text = *(const char *const *)args[0];
+	uint64_t fault_group = *(const uint64_t *)args[1];
+
+	fwrite(text, 1, strlen(text), stdout);
+	if (ctx->group_id[0] == fault_group)
+		bad_ptr[4] = 1;
+}
+
+static void print_wi(void *const *args, struct svmgpu_wg_ctx *ctx)
+{
+	const char *text = *(const char *const *)args[0];
+	uint64_t me = ctx->local_id[0]; /* ctx's changes at the barrier */
+
+	ctx->barrier(ctx, 1);
+	if (me == 0)
+		fwrite(text, 1, strlen(text), stdout);
+}
+
+/* Runs l with fd 1 on a pipe, then writes "|host" to fd 1 directly: buf gets
+ * what came through the pipe, *pending what stdout still held when the launch
+ * had returned. */
+static cl_int print_launch(const struct svmgpu_launch *l, char *buf, size_t size,
+			   size_t *pending)
+{
+	char msg[256];
+	size_t n = 0;
+	ssize_t r;
+	int p[2], saved;
+	cl_int err;
+
+	buf[0] = 0;
+	*pending = 0;
+	fflush(stdout);
+	if (pipe(p))
+		return -1;
+	saved = dup(1);
+	if (saved < 0 || dup2(p[1], 1) < 0) {
+		close(p[0]);
+		close(p[1]);
+		return -1;
+	}
+	err = svmgpu_cpu_execute(l, msg, sizeof(msg));
+	*pending = __fpending(stdout);
+	if (write(1, "|host", 5) != 5)
+		err = -1;
+	fflush(stdout); /* what the launch left behind, after the marker */
+	dup2(saved, 1);
+	close(saved);
+	close(p[1]);
+	while (n + 1 < size && (r = read(p[0], buf + n, size - 1 - n)) > 0)
+		n += (size_t)r;
+	buf[n] = 0;
+	close(p[0]);
+	return err;
+}
+
+static int count_of(const char *s, char c)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == c;
+	return n;
+}
+
+static void test_printf_flush(void)
+{
+	const char *text = "k";
+	uint64_t no_fault = UINT64_MAX, fault_group = 5;
+	void *args[] = { &text, &no_fault };
+	void *fault_args[] = { &text, &fault_group };
+	struct geom one = { 1, { 0 }, { 8 }, { 8 } }, pool = { 1, { 0 }, { 16 * 16 }, { 16 } };
+	struct geom fibers = { 1, { 0 }, { 4 * 8 }, { 8 } };
+	struct svmgpu_launch l;
+	char buf[256];
+	size_t pending;
+	cl_int err;
+
+	l = launch_of(&one, print_wg, NULL, args, 2, NULL);
+	err = print_launch(&l, buf, sizeof(buf), &pending);
+	CHECK(err == CL_SUCCESS && pending == 0 && strcmp(buf, "k|host") == 0,
+	      "output of a group on the calling thread is out when the launch returns: "
+	      "%d, %zu left, \"%s\"", (int)err, pending, buf);
+	l = launch_of(&pool, print_wg, NULL, args, 2, NULL);
+	err = print_launch(&l, buf, sizeof(buf), &pending);
+	CHECK(err == CL_SUCCESS && pending == 0 && count_of(buf, 'k') == 16 &&
+	      strspn(buf, "k") == 16 && strcmp(buf + 16, "|host") == 0,
+	      "output of 16 groups on the pool is out when the launch returns: "
+	      "%d, %zu left, \"%s\"", (int)err, pending, buf);
+	l = launch_of(&fibers, NULL, print_wi, args, 1, NULL);
+	err = print_launch(&l, buf, sizeof(buf), &pending);
+	CHECK(err == CL_SUCCESS && pending == 0 && strcmp(buf, "kkkk|host") == 0,
+	      "output of fibers is out when the launch returns: %d, %zu left, \"%s\"",
+	      (int)err, pending, buf);
+	/* Group 5 faults after printing: groups before it printed, and so may
+	 * groups that ran beside it; what was printed is out all the same. */
+	l = launch_of(&pool, print_wg, NULL, fault_args, 2, NULL);
+	err = print_launch(&l, buf, sizeof(buf), &pending);
+	CHECK(err == CL_OUT_OF_RESOURCES && pending == 0 && count_of(buf, 'k') >= 6 &&
+	      strcmp(buf + strspn(buf, "k"), "|host") == 0,
+	      "output of a launch that faulted is out when it returns: %d, %zu left, \"%s\"",
+	      (int)err, pending, buf);
 }
 
 /* ---- concurrent launches ---------------------------------------------------- */
@@ -708,6 +850,10 @@ static double time_launch(const struct geom *g, svmgpu_launcher_fn wg, svmgpu_la
 	struct svmgpu_launch l = launch_of(g, wg, wi, args, 1, NULL);
 	double t0;
 
+#ifdef HAVE_VALGRIND
+	if (RUNNING_ON_VALGRIND)
+		reps = reps / 1000 + 1; /* the figures mean nothing there */
+#endif
 	svmgpu_cpu_execute(&l, NULL, 0);
 	t0 = now();
 	for (int i = 0; i < reps; i++)
@@ -744,6 +890,7 @@ int main(void)
 	struct sigaction sa;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	init_bad_ptr();
 	/* An application handler, installed before the executor's. */
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_sigaction = app_handler;
@@ -757,6 +904,7 @@ int main(void)
 	test_reduce();
 	test_early_return();
 	test_faults();
+	test_printf_flush();
 	test_concurrent();
 	test_pick();
 	timings();

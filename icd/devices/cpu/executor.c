@@ -19,6 +19,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -292,13 +293,13 @@ static void run_groups(struct job *j, struct exec_thread *t, void *const *args)
 	guard.stack_size = 0;
 	if (sigsetjmp(guard.jb, 0)) {
 		svmgpu_fault_recovered(&guard);
-		svmgpu_fault_current = NULL;
+		svmgpu_fault_set_guard(NULL);
 		report_fault(j, t, &guard, current);
 		return;
 	}
-	svmgpu_fault_current = &guard;
+	svmgpu_fault_set_guard(&guard);
 	run_loop(j, t, args, &guard, &current);
-	svmgpu_fault_current = NULL;
+	svmgpu_fault_set_guard(NULL);
 }
 
 /* ---- the pool ---------------------------------------------------------- */
@@ -584,6 +585,13 @@ cl_int svmgpu_cpu_execute(const struct svmgpu_launch *l, char *msg, size_t msg_s
 	if (shared)
 		job_close(&j);
 	svmgpu_fibers_unreserve(&t->fibers);
+	/* Kernels' printf writes into stdout's buffer (builtins/printf.c): the
+	 * output is out when the command completes. Nothing pending, nothing to
+	 * do: a launch that did not print costs no system call. (Output that the
+	 * application left in the buffer goes out with it, as it could at any
+	 * later write.) */
+	if (__fpending(stdout))
+		fflush(stdout);
 	err = atomic_load(&j.status);
 	if (err)
 		launch_error(msg, msg_size, err, j.msg);

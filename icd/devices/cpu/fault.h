@@ -14,11 +14,12 @@
  *	svmgpu_fault_thread_setup();
  *	if (sigsetjmp(g.jb, 0)) {	// no mask save: no system call here
  *		svmgpu_fault_recovered(&g);
+ *		svmgpu_fault_set_guard(NULL);
  *		... report g ...
  *	}
- *	svmgpu_fault_current = &g;
+ *	svmgpu_fault_set_guard(&g);
  *	g.armed = 1; kernel(); g.armed = 0;
- *	svmgpu_fault_current = NULL;
+ *	svmgpu_fault_set_guard(NULL);
  */
 #ifndef SVMGPU_FAULT_H
 #define SVMGPU_FAULT_H
@@ -41,7 +42,6 @@ struct svmgpu_fault_guard {
 	int sig, code;
 	enum svmgpu_access access;
 	void *addr;
-	sigset_t mask; /* the interrupted code's signal mask, restored on recovery */
 	/* The stack sigsetjmp runs on, for sanitizers when the fault hits a
 	 * fiber (on_fiber set while fibers run; bounds as ASan reported them). */
 	volatile int on_fiber;
@@ -49,14 +49,14 @@ struct svmgpu_fault_guard {
 	volatile size_t stack_size;
 };
 
-/* The running thread's guard; the handler reads it, so it is initial-exec. */
-extern __thread struct svmgpu_fault_guard *svmgpu_fault_current
-	__attribute__((tls_model("initial-exec")));
-
-/* Installs the process-wide handlers (once) and gives the calling thread an
- * alternate signal stack when it has none. 0, or -1 when that failed (then
- * faults are not contained, the work still runs). Cheap after the first call. */
+/* Installs the process-wide handlers (once), registers the calling thread
+ * (at most 1024 at a time) and gives it an alternate signal stack when it has
+ * none. 0, or -1 when that failed (then its faults are not contained, the
+ * work still runs). Cheap after the first call. */
 int svmgpu_fault_thread_setup(void);
+
+/* The guard of the calling thread's kernel code from now on (NULL: none). */
+void svmgpu_fault_set_guard(struct svmgpu_fault_guard *g);
 
 /* To call first after sigsetjmp returned non-zero: restores the signal mask
  * and tells the sanitizers which stack runs now. */

@@ -16,8 +16,8 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 #if defined(__has_include)
-#if __has_include(<valgrind/valgrind.h>)
-#include <valgrind/valgrind.h>
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
 #define SVMGPU_VALGRIND 1
 #endif
 #endif
@@ -31,6 +31,7 @@
 #define MAX_STACK (64u << 20)
 #define MIN_BUDGET 8192 /* two groups of the largest size */
 #define GUARD (64u << 10) /* below each stack: large frames do not jump over it */
+#define VALGRIND_PAD (4u << 20) /* around a chunk of stacks, under valgrind */
 
 struct svmgpu_fiber {
 	struct svmgpu_fctx ctx;
@@ -243,6 +244,16 @@ static inline void fctx_switch(struct svmgpu_fctx *from, struct svmgpu_fctx *to,
 #endif
 }
 
+/* A fresh context on a fiber's stack. */
+static void fiber_make(struct svmgpu_fiber *f, void (*fn)(void *), void *arg)
+{
+#ifdef SVMGPU_VALGRIND
+	/* Where the first frame is written, before any stack pointer goes there. */
+	VALGRIND_MAKE_MEM_UNDEFINED(f->lo + f->size - 512, 512);
+#endif
+	fctx_make(&f->ctx, f->lo, f->size, fn, arg);
+}
+
 /* ---- stacks ------------------------------------------------------------ */
 
 bool svmgpu_fibers_reserve(struct svmgpu_fibers *fs, uint32_t n, bool force)
@@ -279,7 +290,8 @@ void svmgpu_fibers_unreserve(struct svmgpu_fibers *fs)
 static bool fibers_grow(struct svmgpu_fibers *fs)
 {
 	uint32_t k = fs->count < 8 ? 8 : fs->count;
-	size_t len;
+	size_t len, pad = 0;
+	void *map;
 	char *base;
 
 	if (fs->count >= fs->reserved)
@@ -305,10 +317,29 @@ static bool fibers_grow(struct svmgpu_fibers *fs)
 		fs->chunk_cap = cap;
 	}
 	len = (size_t)k * G.slot;
-	base = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
-	if (base == MAP_FAILED)
+#ifdef SVMGPU_VALGRIND
+	/* Valgrind takes a jump between registered stacks, or one farther than
+	 * --max-stackframe (2 MiB by default), for a stack switch; a jump back to
+	 * a thread stack's part it did not register (the frames above where the
+	 * thread started, up to a page) that is nearer would read as pushing or
+	 * popping that many bytes of frames. Megabytes of nothing on both sides. */
+	if (RUNNING_ON_VALGRIND)
+		pad = VALGRIND_PAD;
+#endif
+	map = mmap(NULL, len + 2 * pad, pad ? PROT_NONE : PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+	if (map == MAP_FAILED)
 		return false;
+	base = (char *)map + pad;
+	if (pad && mprotect(base, len, PROT_READ | PROT_WRITE)) {
+		munmap(map, len + 2 * pad);
+		return false;
+	}
+#ifdef SVMGPU_VALGRIND
+	/* Memcheck makes the frames addressable as the stack pointer goes down;
+	 * the rest it must neither accept nor scan for leaks (gigabytes). */
+	VALGRIND_MAKE_MEM_NOACCESS(base, len);
+#endif
 	for (uint32_t i = 0; i < k; i++) {
 		char *slot = base + (size_t)i * G.slot;
 		struct svmgpu_fiber *f;
@@ -317,6 +348,9 @@ static bool fibers_grow(struct svmgpu_fibers *fs)
 			mprotect(slot, G.guard, PROT_NONE);
 		/* The fiber's own structure sits at the top of its slot. */
 		f = (struct svmgpu_fiber *)(slot + G.slot - ((sizeof(*f) + 63) & ~(size_t)63));
+#ifdef SVMGPU_VALGRIND
+		VALGRIND_MAKE_MEM_DEFINED(f, sizeof(*f));
+#endif
 		f->lo = slot + G.guard;
 		f->size = (size_t)((char *)f - f->lo);
 #ifdef SVMGPU_ASAN
@@ -328,7 +362,7 @@ static bool fibers_grow(struct svmgpu_fibers *fs)
 #endif
 		fs->fib[fs->count++] = f;
 	}
-	fs->chunks[fs->nchunks++] = (struct svmgpu_fiber_chunk){ base, len };
+	fs->chunks[fs->nchunks++] = (struct svmgpu_fiber_chunk){ map, len + 2 * pad };
 	return true;
 }
 
@@ -429,7 +463,7 @@ static void barrier_fibers(struct svmgpu_wg_ctx *ctx, uint32_t flags)
 		f->next->prev = to;
 		f->next = to;
 		fs->live++;
-		fctx_make(&to->ctx, to->lo, to->size, fiber_main, fs);
+		fiber_make(to, fiber_main, fs);
 	} else {
 		to = f->next;
 		if (to == f)
@@ -481,7 +515,7 @@ int svmgpu_fibers_run_group(struct svmgpu_fibers *fs, svmgpu_launcher_fn wi, voi
 	fs->cur = f;
 	fs->started = 1;
 	fs->live = 1;
-	fctx_make(&f->ctx, f->lo, f->size, fiber_main, fs);
+	fiber_make(f, fiber_main, fs);
 	guard->on_fiber = 1;
 	guard->armed = 1;
 	fctx_switch(&fs->main, &f->ctx, false);
