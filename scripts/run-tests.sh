@@ -19,7 +19,7 @@ bash scripts/install-deps.sh || { echo "run-tests: installing dependencies faile
 # without test_ndrange's deliberate invalid accesses. Their programs come
 # from the cache the normal run filled (LLVM under valgrind is slow).
 valgrind_tests=(test_event test_buffer test_map test_svm_alloc test_svm_enqueue test_kernel
-	svm-basics svm-linked-list svm-reduce)
+	test_executor svm-basics svm-linked-list svm-reduce)
 
 steps=() # label|testlog|exit status, for the summary
 
