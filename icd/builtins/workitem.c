@@ -197,35 +197,57 @@ void wi_atomic_fence(uint32_t flags, int order, int scope)
 		__atomic_thread_fence(__ATOMIC_ACQ_REL);
 }
 
-// Generic address space queries. The kernel ABI does not tell where the
-// work-group's local memory or the work-item's stack are, so every pointer
-// passes as any address space, and a fence on both is valid for any pointer.
+// Generic address space queries: the executor knows the group's __local
+// argument blocks and the work-item's stack, the module its kernel-scope
+// __local variables (defined by the compiler, kernel_abi.h).
+int __svmgpu_is_local_var(const void *p);
+
+static int addr_kind(const AS_GENERIC void *p)
+{
+	const void *q = (const void *)p;
+	struct svmgpu_wg_ctx *ctx = __svmgpu_wi.ctx;
+
+	if (__svmgpu_is_local_var(q))
+		return SVMGPU_ADDR_LOCAL;
+	return ctx && ctx->classify ? ctx->classify(ctx, q) : SVMGPU_ADDR_GLOBAL;
+}
+
 uint32_t wi_get_fence(AS_GENERIC void *p) __asm__("_Z9get_fencePU9CLgenericv");
 uint32_t wi_get_fence_c(const AS_GENERIC void *p) __asm__("_Z9get_fencePU9CLgenericKv");
 
+static uint32_t fence_of(const AS_GENERIC void *p)
+{
+	switch (addr_kind(p)) {
+	case SVMGPU_ADDR_LOCAL:
+		return CLK_LOCAL_MEM_FENCE;
+	case SVMGPU_ADDR_GLOBAL:
+		return CLK_GLOBAL_MEM_FENCE;
+	default:
+		return 0;
+	}
+}
+
 uint32_t wi_get_fence(AS_GENERIC void *p)
 {
-	(void)p;
-	return CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE;
+	return fence_of(p);
 }
 
 uint32_t wi_get_fence_c(const AS_GENERIC void *p)
 {
-	(void)p;
-	return CLK_GLOBAL_MEM_FENCE | CLK_LOCAL_MEM_FENCE;
+	return fence_of(p);
 }
 
 AS_GLOBAL void *__to_global(AS_GENERIC void *p)
 {
-	return (AS_GLOBAL void *)p;
+	return addr_kind(p) == SVMGPU_ADDR_GLOBAL ? (AS_GLOBAL void *)p : (AS_GLOBAL void *)0;
 }
 
 AS_LOCAL void *__to_local(AS_GENERIC void *p)
 {
-	return (AS_LOCAL void *)p;
+	return addr_kind(p) == SVMGPU_ADDR_LOCAL ? (AS_LOCAL void *)p : (AS_LOCAL void *)0;
 }
 
 void *__to_private(AS_GENERIC void *p)
 {
-	return (void *)p;
+	return addr_kind(p) == SVMGPU_ADDR_PRIVATE ? (void *)p : (void *)0;
 }

@@ -509,6 +509,7 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		kernels[i].uses_barrier = sync && reaches_sync(f, sync, seen, &nseen, 256);
 	}
 	local_total = localise(m, td);
+	cg_add_local_var_query(ctx, m, td);
 	use_c_convention(m);
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
 		if (!LLVMIsDeclaration(f))

@@ -38,6 +38,9 @@ cl_int cg_collect_kernels(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef
 /* printf calls to the CUDA driver's vprintf (codegen_ptx_printf.c); false
  * when out of memory. */
 bool cg_ptx_lower_printf(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef td);
+/* Defines the module's SVMGPU_LOCAL_VAR_SYMBOL (codegen_local.c), after
+ * its __local variables became thread-local. */
+void cg_add_local_var_query(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef td);
 /* The standard O3 (or O0) pipeline for tm's target. */
 bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log);
 

@@ -24,7 +24,7 @@
 
 #include <stdint.h>
 
-#define SVMGPU_KERNEL_ABI_VERSION 3
+#define SVMGPU_KERNEL_ABI_VERSION 4
 
 /* Launcher names: the prefix, then the kernel's name. (Distinct from the
  * built-in library's __svmgpu_wg_* helpers, so no kernel name collides.) */
@@ -45,7 +45,22 @@ struct svmgpu_wg_ctx {
 	 * work-item of the group has reached it. */
 	void (*barrier)(struct svmgpu_wg_ctx *ctx, uint32_t flags);
 	void *executor; /* the executor's own state */
+	/* Where p points, for to_global/to_local/to_private and get_fence:
+	 * the group's __local argument blocks (SVMGPU_ADDR_LOCAL), the running
+	 * work-item's stack (SVMGPU_ADDR_PRIVATE), else SVMGPU_ADDR_GLOBAL.
+	 * Kernel-scope __local variables are the module's to tell
+	 * (SVMGPU_LOCAL_VAR_SYMBOL). */
+	int (*classify)(struct svmgpu_wg_ctx *ctx, const void *p);
 };
+
+#define SVMGPU_ADDR_GLOBAL 0
+#define SVMGPU_ADDR_LOCAL 1
+#define SVMGPU_ADDR_PRIVATE 2
+
+/* int __svmgpu_is_local_var(const void *p), defined in every module by the
+ * compiler: whether p points into one of its kernel-scope __local variables
+ * (thread-local copies: the running group's). */
+#define SVMGPU_LOCAL_VAR_SYMBOL "__svmgpu_is_local_var"
 
 typedef void (*svmgpu_launcher_fn)(void *const *args, struct svmgpu_wg_ctx *ctx);
 

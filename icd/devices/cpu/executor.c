@@ -63,6 +63,8 @@ struct exec_thread {
 	struct svmgpu_fibers fibers;
 	char *local_mem;
 	size_t local_cap;
+	size_t local_used;  /* the running job's __local blocks */
+	const char *stack_lo, *stack_hi; /* the thread's own stack, once known */
 	void **args;       /* the launcher's args when some are __local */
 	void **local_ptrs; /* what those point at */
 	uint32_t args_cap;
@@ -139,6 +141,7 @@ static cl_int thread_prepare(struct exec_thread *t, const struct job *j, bool ca
 	char *p;
 
 	*args = l->args;
+	t->local_used = j->local_bytes;
 	if (l->wi && j->group_items > 1 &&
 	    !svmgpu_fibers_reserve(&t->fibers, j->group_items, caller))
 		return CL_OUT_OF_RESOURCES;
@@ -221,6 +224,42 @@ static void report_fault(struct job *j, struct exec_thread *t, struct svmgpu_fau
 			 ",%" PRIu64 ")", what, gid[0], gid[1], gid[2]);
 	}
 	job_fail(j, CL_OUT_OF_RESOURCES, msg);
+}
+
+/* Whether p is on the calling thread's own stack (found once per thread). */
+static bool on_thread_stack(struct exec_thread *t, const void *p)
+{
+	if (!t->stack_hi) {
+		pthread_attr_t a;
+		void *lo;
+		size_t size;
+
+		if (pthread_getattr_np(pthread_self(), &a))
+			return false;
+		if (!pthread_attr_getstack(&a, &lo, &size)) {
+			t->stack_lo = lo;
+			t->stack_hi = (const char *)lo + size;
+		}
+		pthread_attr_destroy(&a);
+	}
+	return (const char *)p >= t->stack_lo && (const char *)p < t->stack_hi;
+}
+
+/* ctx->classify (kernel_abi.h): the group's __local blocks, the running
+ * work-item's stack, or global memory. */
+static int classify(struct svmgpu_wg_ctx *ctx, const void *p)
+{
+	struct exec_thread *t = tls_thread;
+	const char *c = p;
+
+	(void)ctx;
+	if (!t || !p)
+		return SVMGPU_ADDR_GLOBAL;
+	if (t->local_used && c >= t->local_mem && c < t->local_mem + t->local_used)
+		return SVMGPU_ADDR_LOCAL;
+	if (svmgpu_fibers_on_stack(&t->fibers, p) || on_thread_stack(t, p))
+		return SVMGPU_ADDR_PRIVATE;
+	return SVMGPU_ADDR_GLOBAL;
 }
 
 /* ctx->barrier in the loop form: the compiler only uses that form for kernels
@@ -489,6 +528,7 @@ static cl_int job_init(struct job *j, const struct svmgpu_launch *l, bool *empty
 		return CL_INVALID_VALUE;
 	c->work_dim = l->work_dim;
 	c->barrier = barrier_loop;
+	c->classify = classify;
 	j->groups = 1;
 	*items = 1;
 	*empty = false;

@@ -528,6 +528,13 @@ int svmgpu_fibers_run_group(struct svmgpu_fibers *fs, svmgpu_launcher_fn wi, voi
 	return 0;
 }
 
+bool svmgpu_fibers_on_stack(const struct svmgpu_fibers *fs, const void *p)
+{
+	const struct svmgpu_fiber *f = fs->live ? fs->cur : NULL;
+
+	return f && (const char *)p >= f->lo && (const char *)p < f->lo + f->size;
+}
+
 bool svmgpu_fibers_abandoned(struct svmgpu_fibers *fs, const void *addr, uint64_t local_id[3])
 {
 	bool overflow = false;

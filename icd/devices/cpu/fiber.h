@@ -97,6 +97,10 @@ int svmgpu_fibers_run_group(struct svmgpu_fibers *fs, svmgpu_launcher_fn wi, voi
  * before their next use. */
 bool svmgpu_fibers_abandoned(struct svmgpu_fibers *fs, const void *addr, uint64_t local_id[3]);
 
+/* Whether p is on the stack of the work-item running now (false when no
+ * fiber runs: a group of one work-item runs on the thread's own stack). */
+bool svmgpu_fibers_on_stack(const struct svmgpu_fibers *fs, const void *p);
+
 /* The fiber stack size in bytes (SVMGPU_FIBER_STACK, default 256 KiB). */
 size_t svmgpu_fiber_stack_size(void);
 
