@@ -503,9 +503,10 @@ SVMGPU_API cl_int CL_API_CALL clGetProgramBuildInfo(cl_program program, cl_devic
 		break;
 	}
 	case CL_PROGRAM_BUILD_GLOBAL_VARIABLE_TOTAL_SIZE: {
-		/* The compiler does not report the size of program scope
-		 * variables yet. */
-		size_t v = 0;
+		/* The program-scope variables of the device's module. */
+		const struct svmgpu_module *m = program->exe ? program->exe->by_isa[device->isa]
+							     : NULL;
+		size_t v = m ? (size_t)m->globals_size : 0;
 
 		err = svmgpu_info(param_value_size, param_value, param_value_size_ret, &v,
 				  sizeof(v));

@@ -90,7 +90,8 @@ static char *get_str(struct reader *r)
 }
 
 void *svmgpu_binary_pack(enum svmgpu_binary_kind kind, const struct svmgpu_kernel_meta *k,
-			 uint32_t nk, const void *payload, size_t payload_size, size_t *size)
+			 uint32_t nk, uint64_t globals_size, const void *payload,
+			 size_t payload_size, size_t *size)
 {
 	struct writer meta = {0}, out = {0};
 	struct header h;
@@ -119,6 +120,7 @@ void *svmgpu_binary_pack(enum svmgpu_binary_kind kind, const struct svmgpu_kerne
 			put_u64(&meta, (uint64_t)arg->is_pointer | (uint64_t)arg->is_local << 1);
 		}
 	}
+	put_u64(&meta, globals_size);
 	memcpy(h.magic, magic, sizeof(magic));
 	h.kind = kind;
 	h.abi = SVMGPU_KERNEL_ABI_VERSION;
@@ -184,7 +186,8 @@ static bool read_kernels(struct reader *r, struct svmgpu_kernel_meta **out, uint
 
 enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
 					     struct svmgpu_kernel_meta **k, uint32_t *nk,
-					     const void **payload, size_t *payload_size)
+					     uint64_t *globals_size, const void **payload,
+					     size_t *payload_size)
 {
 	struct header h;
 	struct reader r;
@@ -209,6 +212,8 @@ enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
 		*nk = 0;
 		return SVMGPU_BINARY_INVALID;
 	}
+	if (k && globals_size)
+		*globals_size = get_u64(&r);
 	if (payload) {
 		*payload = (const char *)binary + sizeof(h) + h.meta_size;
 		*payload_size = h.payload_size;
@@ -218,7 +223,7 @@ enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
 
 enum svmgpu_binary_kind svmgpu_binary_kind(const void *binary, size_t size)
 {
-	return svmgpu_binary_unpack(binary, size, NULL, NULL, NULL, NULL);
+	return svmgpu_binary_unpack(binary, size, NULL, NULL, NULL, NULL, NULL);
 }
 
 void svmgpu_kernel_meta_free(struct svmgpu_kernel_meta *k, uint32_t n)

@@ -10,14 +10,16 @@
 
 /* A new binary (malloc'd); NULL when out of memory. */
 void *svmgpu_binary_pack(enum svmgpu_binary_kind kind, const struct svmgpu_kernel_meta *k,
-			 uint32_t num_kernels, const void *payload, size_t payload_size,
-			 size_t *size);
+			 uint32_t num_kernels, uint64_t globals_size, const void *payload,
+			 size_t payload_size, size_t *size);
 
 /* Reads a binary: its payload (pointing into it) and, for executables, the
- * kernels (malloc'd, free with svmgpu_kernel_meta_free). */
+ * kernels (malloc'd, free with svmgpu_kernel_meta_free) and the size of the
+ * program-scope variables (globals_size may be NULL). */
 enum svmgpu_binary_kind svmgpu_binary_unpack(const void *binary, size_t size,
 					     struct svmgpu_kernel_meta **k, uint32_t *num_kernels,
-					     const void **payload, size_t *payload_size);
+					     uint64_t *globals_size, const void **payload,
+					     size_t *payload_size);
 
 /* Frees what svmgpu_binary_unpack and the code generators return. */
 void svmgpu_kernel_meta_free(struct svmgpu_kernel_meta *k, uint32_t n);

@@ -460,7 +460,7 @@ static bool link_builtins(LLVMContextRef ctx, LLVMModuleRef m, char **log)
 
 cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 		      struct svmgpu_kernel_meta **kernels_out, uint32_t *num_kernels, void **obj,
-		      size_t *obj_size, char **log)
+		      size_t *obj_size, uint64_t *globals_size, char **log)
 {
 	LLVMContextRef ctx;
 	LLVMModuleRef m;
@@ -508,6 +508,7 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 
 		kernels[i].uses_barrier = sync && reaches_sync(f, sync, seen, &nseen, 256);
 	}
+	*globals_size = cg_globals_size(m, td);
 	local_total = localise(m, td);
 	cg_add_local_var_query(ctx, m, td);
 	use_c_convention(m);

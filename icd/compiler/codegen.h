@@ -20,17 +20,20 @@ cl_int svmgpu_codegen_link_bitcode(size_t n, const void *const *bcs, const size_
 				   void **out, size_t *out_size, char **log);
 
 /* Links the modules with the built-in library, adds the launchers and emits
- * an object. *kernels gets the kernels' metadata (launcher not yet set). */
+ * an object. *kernels gets the kernels' metadata (launcher not yet set),
+ * *globals_size the bytes of the program's program-scope variables
+ * (CL_PROGRAM_BUILD_GLOBAL_VARIABLE_TOTAL_SIZE). */
 cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 		      struct svmgpu_kernel_meta **kernels, uint32_t *num_kernels, void **obj,
-		      size_t *obj_size, char **log);
+		      size_t *obj_size, uint64_t *globals_size, char **log);
 
 /* Links nvptx64 modules with svmgpu's PTX built-in library and libclc and
  * emits PTX for arch ("sm_90"): *ptx is NUL-terminated, *ptx_size without
  * the NUL. */
 cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 			  const char *arch, struct svmgpu_kernel_meta **kernels,
-			  uint32_t *num_kernels, char **ptx, size_t *ptx_size, char **log);
+			  uint32_t *num_kernels, char **ptx, size_t *ptx_size,
+			  uint64_t *globals_size, char **log);
 
 /* Whether the PTX libraries are there. */
 bool svmgpu_codegen_ptx_available(void);
@@ -44,7 +47,7 @@ bool svmgpu_codegen_available(void);
 /* The plugin's one exported symbol, SVMGPU_CODEGEN_PLUGIN_SYMBOL. */
 #define SVMGPU_CODEGEN_PLUGIN_SYMBOL "svmgpu_codegen_plugin"
 #define SVMGPU_CODEGEN_PLUGIN_NAME "libsvmgpu-codegen.so"
-#define SVMGPU_CODEGEN_PLUGIN_VERSION 1
+#define SVMGPU_CODEGEN_PLUGIN_VERSION 2
 
 struct svmgpu_codegen_plugin {
 	uint32_t version; /* SVMGPU_CODEGEN_PLUGIN_VERSION */
@@ -54,10 +57,10 @@ struct svmgpu_codegen_plugin {
 			       size_t *out_size, char **log);
 	cl_int (*host)(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 		       struct svmgpu_kernel_meta **kernels, uint32_t *num_kernels, void **obj,
-		       size_t *obj_size, char **log);
+		       size_t *obj_size, uint64_t *globals_size, char **log);
 	cl_int (*ptx)(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 		      const char *arch, struct svmgpu_kernel_meta **kernels, uint32_t *num_kernels,
-		      char **ptx, size_t *ptx_size, char **log);
+		      char **ptx, size_t *ptx_size, uint64_t *globals_size, char **log);
 	bool (*ptx_available)(void);
 };
 

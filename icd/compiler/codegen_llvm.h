@@ -41,6 +41,9 @@ bool cg_ptx_lower_printf(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef 
 /* Defines the module's SVMGPU_LOCAL_VAR_SYMBOL (codegen_local.c), after
  * its __local variables became thread-local. */
 void cg_add_local_var_query(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef td);
+/* The bytes of the program's own program-scope variables in the global
+ * address space (1 on both targets), before any library is linked. */
+uint64_t cg_globals_size(LLVMModuleRef m, LLVMTargetDataRef td);
 /* The standard O3 (or O0) pipeline for tm's target. */
 bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log);
 

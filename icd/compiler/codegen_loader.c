@@ -105,19 +105,21 @@ cl_int svmgpu_codegen_link_bitcode(size_t n, const void *const *bcs, const size_
 
 cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 		      struct svmgpu_kernel_meta **kernels, uint32_t *num_kernels, void **obj,
-		      size_t *obj_size, char **log)
+		      size_t *obj_size, uint64_t *globals_size, char **log)
 {
 	*kernels = NULL;
 	*num_kernels = 0;
 	*obj = NULL;
 	if (!svmgpu_codegen_available())
 		return unavailable(log);
-	return plugin->host(n, bcs, sizes, optimize, kernels, num_kernels, obj, obj_size, log);
+	return plugin->host(n, bcs, sizes, optimize, kernels, num_kernels, obj, obj_size,
+			    globals_size, log);
 }
 
 cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 			  const char *arch, struct svmgpu_kernel_meta **kernels,
-			  uint32_t *num_kernels, char **ptx, size_t *ptx_size, char **log)
+			  uint32_t *num_kernels, char **ptx, size_t *ptx_size,
+			  uint64_t *globals_size, char **log)
 {
 	*kernels = NULL;
 	*num_kernels = 0;
@@ -125,5 +127,5 @@ cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes,
 	if (!svmgpu_codegen_available())
 		return unavailable(log);
 	return plugin->ptx(n, bcs, sizes, optimize, arch, kernels, num_kernels, ptx, ptx_size,
-			   log);
+			   globals_size, log);
 }

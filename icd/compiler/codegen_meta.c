@@ -316,3 +316,19 @@ bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char
 	}
 	return true;
 }
+
+uint64_t cg_globals_size(LLVMModuleRef m, LLVMTargetDataRef td)
+{
+	uint64_t total = 0;
+	size_t len;
+
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g)) {
+		const char *name = LLVMGetValueName2(g, &len);
+
+		if (LLVMIsDeclaration(g) || LLVMGetPointerAddressSpace(LLVMTypeOf(g)) != 1 ||
+		    !strncmp(name, "__svmgpu", 8))
+			continue;
+		total += LLVMABISizeOfType(td, LLVMGlobalGetValueType(g));
+	}
+	return total;
+}

@@ -268,7 +268,8 @@ static LLVMTargetMachineRef ptx_machine(const char *arch, bool optimize)
 
 cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
 			  const char *arch, struct svmgpu_kernel_meta **kernels_out,
-			  uint32_t *num_kernels, char **ptx, size_t *ptx_size, char **log)
+			  uint32_t *num_kernels, char **ptx, size_t *ptx_size,
+			  uint64_t *globals_size, char **log)
 {
 	LLVMContextRef ctx;
 	LLVMModuleRef m;
@@ -304,6 +305,7 @@ cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes,
 		goto out;
 	}
 	err = CL_BUILD_PROGRAM_FAILURE;
+	*globals_size = cg_globals_size(m, td);
 	if (!cg_ptx_lower_printf(ctx, m, td)) {
 		err = CL_OUT_OF_HOST_MEMORY;
 		goto out;

@@ -162,7 +162,8 @@ static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module
 	}
 	m->binary = binary;
 	m->binary_size = size;
-	switch (svmgpu_binary_unpack(binary, size, &m->kernels, &m->num_kernels, &so, &so_size)) {
+	switch (svmgpu_binary_unpack(binary, size, &m->kernels, &m->num_kernels, &m->globals_size,
+				     &so, &so_size)) {
 	case SVMGPU_BINARY_PTX:
 		return ptx_module(m, so, so_size, out);
 	case SVMGPU_BINARY_EXECUTABLE:
@@ -211,17 +212,18 @@ static cl_int build_executable(size_t n, const void *const *bcs, const size_t *s
 {
 	struct svmgpu_kernel_meta *k;
 	uint32_t nk;
+	uint64_t globals = 0;
 	void *obj, *so;
 	size_t obj_size, so_size;
 	cl_int err;
 
-	err = svmgpu_codegen(n, bcs, sizes, optimize, &k, &nk, &obj, &obj_size, log);
+	err = svmgpu_codegen(n, bcs, sizes, optimize, &k, &nk, &obj, &obj_size, &globals, log);
 	if (err)
 		return err;
 	err = link_shared(obj, obj_size, &so, &so_size, log);
 	free(obj);
 	if (!err) {
-		*binary = svmgpu_binary_pack(SVMGPU_BINARY_EXECUTABLE, k, nk, so, so_size,
+		*binary = svmgpu_binary_pack(SVMGPU_BINARY_EXECUTABLE, k, nk, globals, so, so_size,
 					     binary_size);
 		free(so);
 		if (!*binary)
@@ -236,14 +238,17 @@ static cl_int build_ptx(const void *bc, size_t bc_size, bool optimize, const cha
 {
 	struct svmgpu_kernel_meta *k;
 	uint32_t nk;
+	uint64_t globals = 0;
 	char *ptx;
 	size_t ptx_size;
 	cl_int err;
 
-	err = svmgpu_codegen_ptx(1, &bc, &bc_size, optimize, arch, &k, &nk, &ptx, &ptx_size, log);
+	err = svmgpu_codegen_ptx(1, &bc, &bc_size, optimize, arch, &k, &nk, &ptx, &ptx_size,
+				 &globals, log);
 	if (err)
 		return err;
-	*binary = svmgpu_binary_pack(SVMGPU_BINARY_PTX, k, nk, ptx, ptx_size + 1, binary_size);
+	*binary = svmgpu_binary_pack(SVMGPU_BINARY_PTX, k, nk, globals, ptx, ptx_size + 1,
+				     binary_size);
 	free(ptx);
 	svmgpu_kernel_meta_free(k, nk);
 	return *binary ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
@@ -326,7 +331,7 @@ cl_int svmgpu_compile_object(const char *source, const char *options, size_t num
 	svmgpu_options_free(&o);
 	if (err)
 		return err == CL_BUILD_PROGRAM_FAILURE ? CL_COMPILE_PROGRAM_FAILURE : err;
-	*object = svmgpu_binary_pack(SVMGPU_BINARY_OBJECT, NULL, 0, bc, bc_size, object_size);
+	*object = svmgpu_binary_pack(SVMGPU_BINARY_OBJECT, NULL, 0, 0, bc, bc_size, object_size);
 	free(bc);
 	return *object ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
 }
@@ -359,7 +364,7 @@ cl_int svmgpu_link(size_t n, const void *const *objects, const size_t *sizes, co
 						       : err;
 	}
 	for (size_t i = 0; i < n && !err; i++) {
-		enum svmgpu_binary_kind kind = svmgpu_binary_unpack(objects[i], sizes[i], NULL, NULL,
+		enum svmgpu_binary_kind kind = svmgpu_binary_unpack(objects[i], sizes[i], NULL, NULL, NULL,
 								    &bcs[i], &bc_sizes[i]);
 
 		if (kind != SVMGPU_BINARY_OBJECT && kind != SVMGPU_BINARY_LIBRARY)
@@ -368,7 +373,7 @@ cl_int svmgpu_link(size_t n, const void *const *objects, const size_t *sizes, co
 	if (!err && o.create_library) {
 		err = svmgpu_codegen_link_bitcode(n, bcs, bc_sizes, &out, &out_size, log);
 		if (!err) {
-			*library = svmgpu_binary_pack(SVMGPU_BINARY_LIBRARY, NULL, 0, out, out_size,
+			*library = svmgpu_binary_pack(SVMGPU_BINARY_LIBRARY, NULL, 0, 0, out, out_size,
 						      library_size);
 			err = *library ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
 		}

@@ -63,6 +63,7 @@ struct svmgpu_module {
 	struct svmgpu_kernel_meta *kernels;
 	void *binary; /* what CL_PROGRAM_BINARIES returns: loads back with svmgpu_module_load */
 	const char *ptx; /* PTX: the NUL-terminated PTX text, inside binary */
+	uint64_t globals_size; /* CL_PROGRAM_BUILD_GLOBAL_VARIABLE_TOTAL_SIZE */
 	size_t binary_size;
 };
 

@@ -75,6 +75,25 @@ int main(void)
 	run(&env, p, "loop");
 	run(&env, p, "fibers");
 	clReleaseProgram(p);
+	{
+		/* CL_PROGRAM_BUILD_GLOBAL_VARIABLE_TOTAL_SIZE: 4 + 64 * 8 bytes
+		 * of program-scope variables (constants are not counted). */
+		static const char *gsrc =
+			"global int counter = 1;\n global long table[64];\n"
+			"constant int c[4] = {1, 2, 3, 4};\n"
+			"kernel void k(global int *o) { table[get_global_id(0)] = counter + c[1];"
+			" o[0] = (int)table[0]; }\n";
+		size_t total = 0;
+
+		p = clCreateProgramWithSource(env.context, 1, &gsrc, NULL, &err);
+		CHECK_OK(clBuildProgram(p, 1, &env.device, "-cl-std=CL3.0", NULL, NULL), "globals");
+		CHECK_OK(clGetProgramBuildInfo(p, env.device,
+					       CL_PROGRAM_BUILD_GLOBAL_VARIABLE_TOTAL_SIZE,
+					       sizeof(total), &total, NULL), "global variable size");
+		CHECK(total == 4 + 64 * 8, "program-scope variables: %zu bytes, want %d", total,
+		      4 + 64 * 8);
+		clReleaseProgram(p);
+	}
 	tu_env_fini(&env);
 	return tu_done();
 }
