@@ -122,3 +122,14 @@ kernel void debug_print(global const float *x, constant int *k)
 	if (get_global_id(0) == 0)
 		printf("x %f k %d name %s\n", x[0], k[0], "corpus");
 }
+
+kernel void exact_math(global const float4 *x, global const int4 *n, global float4 *o,
+		       global int4 *q)
+{
+	size_t i = get_global_id(0);
+	int4 qq;
+
+	o[i] = ldexp(x[i], n[i]) + nextafter(x[i], (float4)0.0f) + exp(x[i]) + exp2(x[i]) +
+	       erfc(x[i]) + tgamma(x[i]) + rootn(x[i], n[i]) + remquo(x[i], 3.0f, &qq);
+	q[i] = qq;
+}

@@ -138,6 +138,19 @@ int main(int argc, char **argv)
 		return 77;
 	}
 	clGetDeviceInfo(dev, CL_DEVICE_AVAILABLE, sizeof(avail), &avail, NULL);
+	{
+		/* Every extension the device claims is in CL_DEVICE_EXTENSIONS. */
+		char ext[1024] = "";
+		cl_name_version nv[32];
+		size_t nvs = 0;
+
+		clGetDeviceInfo(dev, CL_DEVICE_EXTENSIONS, sizeof(ext), ext, NULL);
+		clGetDeviceInfo(dev, CL_DEVICE_EXTENSIONS_WITH_VERSION, sizeof(nv), nv, &nvs);
+		CHECK(nvs / sizeof(nv[0]) > 1, "several extensions");
+		for (size_t i = 0; i < nvs / sizeof(nv[0]); i++)
+			CHECK(strstr(ext, nv[i].name) != NULL, "CL_DEVICE_EXTENSIONS lists %s",
+			      nv[i].name);
+	}
 	CHECK(!avail || !getenv("SVMGPU_CUDA_OFFLINE"), "the offline device is not available");
 	printf("# ptxas: %s\n", tool ? tool : "not installed, PTX not assembled");
 	ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);

@@ -285,11 +285,9 @@ static void fill_desc(struct cuda_device *c, size_t total_mem)
 	int cc_minor = attr(c, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, 0);
 	int threads = attr(c, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK, 1024);
 	size_t pos = 0;
-	static char extensions[512];
 
-	for (size_t i = 0; !extensions[0] && i < sizeof(cuda_extensions) / sizeof(cuda_extensions[0]);
-	     i++)
-		pos += (size_t)snprintf(extensions + pos, sizeof(extensions) - pos, "%s%s",
+	for (size_t i = 0; i < sizeof(cuda_extensions) / sizeof(cuda_extensions[0]); i++)
+		pos += (size_t)snprintf(c->extensions + pos, sizeof(c->extensions) - pos, "%s%s",
 					i ? " " : "", cuda_extensions[i].name);
 	if (!c->cu)
 		snprintf(c->name, sizeof(c->name), "svmgpu cuda offline (%s)", c->dev.arch);
@@ -304,7 +302,7 @@ static void fill_desc(struct cuda_device *c, size_t total_mem)
 	d->opencl_c_numeric_version = CL_MAKE_VERSION(1, 2, 0);
 	d->opencl_c_all_versions = NV(cuda_c_versions);
 	d->opencl_c_features = NV(cuda_c_features);
-	d->extensions = extensions;
+	d->extensions = c->extensions;
 	d->extensions_with_version = NV(cuda_extensions);
 	d->il_version = "";
 	d->built_in_kernels = "";

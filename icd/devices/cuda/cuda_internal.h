@@ -31,6 +31,7 @@ struct cuda_device {
 	size_t cache_bytes;
 	char name[256];
 	char driver[64];
+	char extensions[512]; /* the names of cuda_extensions, space separated */
 };
 
 static inline struct cuda_device *cuda_of(cl_device_id d)
