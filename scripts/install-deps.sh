@@ -10,9 +10,10 @@ set -euo pipefail
 declare -A groups
 # meson is a Python program, so python3 comes with it anyway; the test
 # summary uses it (standard library only).
-groups[build]="meson ninja-build pkg-config gcc libc6-dev python3"
-# The ICD and libsvm: OpenCL headers, the ICD loader to link tests against, libdrm.
-groups[icd]="libdrm-dev opencl-c-headers ocl-icd-opencl-dev"
+# libdrm-dev: libsvm (libdrm_svm) is always built; its guest tests link libdrm.a.
+groups[build]="meson ninja-build pkg-config gcc libc6-dev python3 libdrm-dev"
+# The ICD: OpenCL headers, the ICD loader to link tests against.
+groups[icd]="opencl-c-headers ocl-icd-opencl-dev"
 # Tests and the benchmark: clinfo, pocl as the reference platform, valgrind.
 groups[test]="clinfo pocl-opencl-icd valgrind"
 # The OpenCL C compiler of the CPU device: clang-19 as the front end, LLVM 19
@@ -20,8 +21,9 @@ groups[test]="clinfo pocl-opencl-icd valgrind"
 groups[compiler]="clang-19 llvm-19-dev libclc-19"
 # The kernel suite (tests/kernel/run.sh): Debian's kernel and its headers to
 # build drm/sgpu.ko against, QEMU to boot it, busybox for the initramfs, and
-# what the harness itself calls (make, kmod, cpio, gzip, xz, bc).
-groups[kernel]="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static make kmod cpio gzip xz-utils bc"
+# what the harness itself calls (make, kmod, cpio, gzip, xz, bc); libdrm-dev for
+# libdrm.a, which the statically linked libsvm guest tests link.
+groups[kernel]="linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static make kmod cpio gzip xz-utils bc libdrm-dev"
 # The kernel suite's second kernel (scripts/kernel-private.sh, opt-in): Debian's
 # kernel source and what building it needs.
 groups[kernel-private]="linux-source-6.1 make gcc flex bison bc libelf-dev libssl-dev xz-utils"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The kernel suite: builds sgpu.ko against Debian's installed kernel, builds
-# the statically linked tests, packs them with busybox into an initramfs,
+# the statically linked tests (sgpu-tests: the module's; libsvm-tests and
+# svm-stat: libdrm_svm's), packs them with busybox into an initramfs,
 # boots that kernel in QEMU and checks the per-test results and the kernel
 # log (any WARN, BUG, oops, lockup... fails the run).
 #
@@ -84,6 +85,17 @@ if ! gcc "${cflags[@]}" -o "$work/sgpu-tests" "$src"/tests/kernel/sgpu_lib.c \
 	log "FAIL: test build"
 	exit 1
 fi
+# libdrm_svm's tests against the module, and svm-stat (which they run): the
+# library's sources compiled in, libdrm.a from libdrm-dev.
+libsvm_cflags=("${cflags[@]}" -I"$src/libsvm/include" -I"$src/libsvm/src")
+for prog in libsvm-tests:tests/kernel/libsvm_tests.c svm-stat:libsvm/tools/svm-stat.c; do
+	if ! gcc "${libsvm_cflags[@]}" -o "$work/${prog%%:*}" "$src"/libsvm/src/*.c \
+		"$src/${prog#*:}" -ldrm >>"$work/tests-build.log" 2>&1; then
+		cat "$work/tests-build.log"
+		log "FAIL: test build (${prog%%:*})"
+		exit 1
+	fi
+done
 
 # make_initramfs NAME MODPARAMS [MODULE.ko...]: busybox, the tests, the
 # modules to load first (in order) and sgpu.ko, loaded with MODPARAMS.
@@ -94,6 +106,8 @@ make_initramfs() {
 	mkdir -p "$root"/{bin,dev,proc,sys,tmp,lib/modules}
 	cp /bin/busybox "$root/bin/busybox"
 	cp "$work/sgpu-tests" "$root/bin/sgpu-tests"
+	cp "$work/libsvm-tests" "$root/bin/libsvm-tests"
+	cp "$work/svm-stat" "$root/bin/svm-stat"
 	: >"$root/lib/modules/load"
 	for m in "$@"; do
 		cp "$m" "$root/lib/modules/"
@@ -117,6 +131,8 @@ export SGPU_TEST_PREFIX=$name/
 if [ \$ok = 1 ] && insmod /lib/modules/sgpu.ko $params; then
 	SGPU_EXPECT_VRAM=1 /bin/sgpu-tests $filter
 	echo "SGPU-EXIT \$?"
+	SGPU_EXPECT_VRAM=1 /bin/libsvm-tests $filter
+	echo "SGPU-EXIT \$?"
 	# Unloading moves what processes still have in VRAM back to RAM.
 	/bin/sgpu-tests --hold-vram &
 	hold=\$!
@@ -127,6 +143,8 @@ if [ \$ok = 1 ] && insmod /lib/modules/sgpu.ko $params; then
 	# Without VRAM: no migration, SVM_BIND answers -EOPNOTSUPP.
 	if insmod /lib/modules/sgpu.ko; then
 		SGPU_TEST_PREFIX=$name/novram/ /bin/sgpu-tests info rules
+		echo "SGPU-EXIT \$?"
+		SGPU_TEST_PREFIX=$name/novram/ /bin/libsvm-tests caps init_window migrate svm_stat
 		echo "SGPU-EXIT \$?"
 		rmmod sgpu || echo "SGPU-RMMOD-FAILED"
 	else
@@ -184,7 +202,12 @@ check() {
 	nskip=$(grep -c '^SGPU-TEST SKIP' "$c" || true)
 	[ "$nfail" -eq 0 ] || fail=1
 	[ "$npass" -gt 0 ] || fail=1
-	[ "$(grep -c '^SGPU-EXIT 0' "$c")" -eq 2 ] || fail=1
+	# Every guest program ran to its end and passed: at least sgpu-tests and
+	# libsvm-tests, with VRAM and without (4); a program added to the init
+	# script adds its own SGPU-EXIT line.
+	nexit=$(grep -c '^SGPU-EXIT ' "$c" || true)
+	[ "$nexit" -ge 4 ] || fail=1
+	[ "$(grep -cE '^SGPU-EXIT 0([^0-9]|$)' "$c" || true)" -eq "$nexit" ] || fail=1
 	if grep -Eq "$bad" "$c"; then
 		log "FAIL: $name: the kernel log has warnings or errors:"
 		grep -E -B2 -A14 "$bad" "$c" | head -n 80
