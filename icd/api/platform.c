@@ -3,6 +3,7 @@
  * (the loader may call into it until the process exits). */
 #include "device.h"
 #include "devices/cuda/cuda_device.h"
+#include "devices/sgpu/sgpu_device.h"
 #include "info.h"
 #include "log.h"
 #include "platform.h"
@@ -43,6 +44,9 @@ static void platform_init(void)
 		platform.devices[platform.num_devices++] = cpu;
 	else if (svmgpu_debug_enabled)
 		svmgpu_log("svmgpu: the cpu device could not be created\n");
+	platform.num_devices += svmgpu_sgpu_devices_create(
+		&platform, platform.devices + platform.num_devices,
+		SVMGPU_MAX_DEVICES - platform.num_devices);
 	platform.num_devices += svmgpu_cuda_devices_create(
 		&platform, platform.devices + platform.num_devices,
 		SVMGPU_MAX_DEVICES - platform.num_devices);

@@ -6,7 +6,7 @@
 # boots that kernel in QEMU and checks the per-test results and the kernel
 # log (any WARN, BUG, oops, lockup... fails the run).
 #
-#   tests/kernel/run.sh [--work DIR] [--filter NAME]
+#   tests/kernel/run.sh [--work DIR] [--build MESON-BUILD-DIR] [--filter NAME]
 #
 # Boots:
 #   debian   Debian's kernel, 64 MiB of device-coherent VRAM (memmap=), then
@@ -24,10 +24,12 @@ set -euo pipefail
 
 src=$(cd "$(dirname "$0")/../.." && pwd)
 work=$src/build/kernel-test
+build=$src/build
 filter=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--work) work=$2; shift 2 ;;
+	--build) build=$2; shift 2 ;;
 	--filter) filter=$2; shift 2 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
@@ -97,6 +99,44 @@ for prog in libsvm-tests:tests/kernel/libsvm_tests.c svm-stat:libsvm/tools/svm-s
 	fi
 done
 
+# The OpenCL sgpu device through the real ICD loader: a dynamically linked
+# guest program, the runtime and libdrm_svm from the meson build, and every
+# shared library they need from this system (the guest runs Debian's kernel
+# and userspace libraries alike).
+icd_test=
+if [ -f "$build/icd/libSvmgpuOpenCL.so.0" ] && [ -f "$build/libsvm/libdrm_svm.so.1" ]; then
+	if gcc -O2 -g -Wall -Wextra -Werror -std=gnu11 -o "$work/icd-sgpu-test" \
+		"$src/tests/kernel/icd_sgpu_test.c" -lOpenCL >>"$work/tests-build.log" 2>&1; then
+		icd_test=$work/icd-sgpu-test
+	else
+		cat "$work/tests-build.log"
+		log "FAIL: test build (icd-sgpu-test)"
+		exit 1
+	fi
+else
+	log "no OpenCL runtime in $build: the ICD guest test is not run"
+fi
+
+# copy_icd ROOT: the guest program, the runtime, its vendor file, and the
+# shared libraries of all three.
+copy_icd() {
+	local root=$1 f lib
+	mkdir -p "$root/lib/svmgpu" "$root/etc/OpenCL/vendors" "$root/lib64" \
+		"$root/lib/x86_64-linux-gnu"
+	cp "$icd_test" "$root/bin/icd-sgpu-test"
+	cp -L "$build/icd/libSvmgpuOpenCL.so.0" "$build/libsvm/libdrm_svm.so.1" "$root/lib/svmgpu/"
+	echo /lib/svmgpu/libSvmgpuOpenCL.so.0 >"$root/etc/OpenCL/vendors/svmgpu.icd"
+	for f in "$icd_test" "$build/icd/libSvmgpuOpenCL.so.0" "$build/libsvm/libdrm_svm.so.1"; do
+		for lib in $(ldd "$f" | grep -o '/[^ ]*'); do
+			case $lib in
+			*/ld-linux-x86-64.so.2) cp -L "$lib" "$root/lib64/" ;;
+			"$build"/*) ;;
+			*) cp -L "$lib" "$root/lib/x86_64-linux-gnu/" ;;
+			esac
+		done
+	done
+}
+
 # make_initramfs NAME MODPARAMS [MODULE.ko...]: busybox, the tests, the
 # modules to load first (in order) and sgpu.ko, loaded with MODPARAMS.
 make_initramfs() {
@@ -114,6 +154,7 @@ make_initramfs() {
 		basename "$m" >>"$root/lib/modules/load"
 	done
 	cp "$work/drm-$name/sgpu.ko" "$root/lib/modules/sgpu.ko"
+	[ -z "$icd_test" ] || copy_icd "$root"
 	cat >"$root/init" <<EOF
 #!/bin/busybox sh
 /bin/busybox --install -s /bin
@@ -133,6 +174,10 @@ if [ \$ok = 1 ] && insmod /lib/modules/sgpu.ko $params; then
 	echo "SGPU-EXIT \$?"
 	SGPU_EXPECT_VRAM=1 /bin/libsvm-tests $filter
 	echo "SGPU-EXIT \$?"
+	if [ -x /bin/icd-sgpu-test ]; then
+		LD_LIBRARY_PATH=/lib/svmgpu:/lib/x86_64-linux-gnu /bin/icd-sgpu-test
+		echo "SGPU-EXIT \$?"
+	fi
 	# Unloading moves what processes still have in VRAM back to RAM.
 	/bin/sgpu-tests --hold-vram &
 	hold=\$!
