@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define LOCAL_AS 3
 
@@ -35,6 +36,8 @@ static char *host_cpu, *host_features, *host_triple, *codegen_id;
 static void llvm_init(void)
 {
 	unsigned major, minor, patch;
+	struct stat st = {0};
+	Dl_info self;
 
 	LLVMInitializeNativeTarget();
 	LLVMInitializeNativeAsmPrinter();
@@ -42,8 +45,12 @@ static void llvm_init(void)
 	host_cpu = LLVMGetHostCPUName();
 	host_features = LLVMGetHostCPUFeatures();
 	LLVMGetVersion(&major, &minor, &patch);
-	if (asprintf(&codegen_id, "llvm%u.%u.%u|%s|%s|%s", major, minor, patch, host_triple,
-		     host_cpu, host_features) < 0)
+	/* This plugin's own build too: new code generation means new code. */
+	if (dladdr((void *)llvm_init, &self) && self.dli_fname)
+		stat(self.dli_fname, &st);
+	if (asprintf(&codegen_id, "llvm%u.%u.%u|%s|%s|%s|%lld|%lld", major, minor, patch,
+		     host_triple, host_cpu, host_features, (long long)st.st_size,
+		     (long long)st.st_mtime) < 0)
 		codegen_id = NULL;
 }
 
@@ -372,6 +379,24 @@ static bool is_launcher(const char *name)
 	       !strncmp(name, SVMGPU_LAUNCH_WI_PREFIX, strlen(SVMGPU_LAUNCH_WI_PREFIX));
 }
 
+/* Only the launchers stay visible: what the executor looks up. */
+static bool keep_launcher(LLVMValueRef v)
+{
+	size_t len;
+
+	return LLVMIsAFunction(v) && is_launcher(LLVMGetValueName2(v, &len));
+}
+
+/* Neither in the program, nor in the built-in library, nor in the C library
+ * that the built-ins call (which the shared object links against, and which
+ * this process has loaded). */
+static const char *host_unresolved(const char *name)
+{
+	if (!strncmp(name, "_Z", 2))
+		return "svmgpu: no built-in function %s\n";
+	return dlsym(RTLD_DEFAULT, name) ? NULL : "svmgpu: undefined function %s\n";
+}
+
 /* __local variables: one copy per work-group, i.e. per thread. */
 static uint64_t localise(LLVMModuleRef m, LLVMTargetDataRef td)
 {
@@ -384,42 +409,6 @@ static uint64_t localise(LLVMModuleRef m, LLVMTargetDataRef td)
 		total += LLVMABISizeOfType(td, LLVMGlobalGetValueType(g));
 	}
 	return total;
-}
-
-static void internalise(LLVMModuleRef m)
-{
-	size_t len;
-
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-		if (!LLVMIsDeclaration(f) && !is_launcher(LLVMGetValueName2(f, &len)))
-			LLVMSetLinkage(f, LLVMInternalLinkage);
-	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
-		if (!LLVMIsDeclaration(g))
-			LLVMSetLinkage(g, LLVMInternalLinkage);
-}
-
-/* Functions called but defined nowhere: neither in the program, nor in the
- * built-in library, nor in the C library that the built-ins call (which the
- * shared object links against, and which this process has loaded). */
-static bool check_unresolved(LLVMModuleRef m, char **log)
-{
-	bool ok = true;
-	size_t len;
-
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
-		const char *name = LLVMGetValueName2(f, &len);
-
-		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f) || !LLVMGetFirstUse(f))
-			continue;
-		if (!strncmp(name, "_Z", 2)) {
-			cg_append_log(log, "svmgpu: no built-in function %s\n", name);
-			ok = false;
-		} else if (!dlsym(RTLD_DEFAULT, name)) {
-			cg_append_log(log, "svmgpu: undefined function %s\n", name);
-			ok = false;
-		}
-	}
-	return ok;
 }
 
 static LLVMTargetMachineRef host_machine(bool optimize)
@@ -543,14 +532,14 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		}
 	}
 	guard_divisions(m, e.b);
-	internalise(m);
+	cg_internalise(m, keep_launcher);
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
 		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
 		goto out_builder;
 	}
 	if (!cg_run_passes(m, tm, optimize, log))
 		goto out_builder;
-	if (!check_unresolved(m, log))
+	if (!cg_check_unresolved(m, host_unresolved, log))
 		goto out_builder;
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &out)) {
 		cg_append_log(log, "svmgpu: code generation failed: %s\n", msg);

@@ -44,6 +44,13 @@ void cg_add_local_var_query(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataR
 /* The bytes of the program's own program-scope variables in the global
  * address space (1 on both targets), before any library is linked. */
 uint64_t cg_globals_size(LLVMModuleRef m, LLVMTargetDataRef td);
+/* Every definition internal but those keep() accepts. */
+void cg_internalise(LLVMModuleRef m, bool (*keep)(LLVMValueRef v));
+/* Functions called and defined nowhere: unresolved(name) gives a log line
+ * format (one %s: the name) for those the target cannot resolve, NULL for
+ * the others. False when any could not be. */
+bool cg_check_unresolved(LLVMModuleRef m, const char *(*unresolved)(const char *name),
+			 char **log);
 /* The standard O3 (or O0) pipeline for tm's target. */
 bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log);
 

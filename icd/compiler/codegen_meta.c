@@ -332,3 +332,33 @@ uint64_t cg_globals_size(LLVMModuleRef m, LLVMTargetDataRef td)
 	}
 	return total;
 }
+
+void cg_internalise(LLVMModuleRef m, bool (*keep)(LLVMValueRef v))
+{
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
+		if (!LLVMIsDeclaration(f) && !keep(f))
+			LLVMSetLinkage(f, LLVMInternalLinkage);
+	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
+		if (!LLVMIsDeclaration(g) && !keep(g))
+			LLVMSetLinkage(g, LLVMInternalLinkage);
+}
+
+bool cg_check_unresolved(LLVMModuleRef m, const char *(*unresolved)(const char *name),
+			 char **log)
+{
+	bool ok = true;
+	size_t len;
+
+	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
+		const char *name = LLVMGetValueName2(f, &len), *why;
+
+		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f) || !LLVMGetFirstUse(f))
+			continue;
+		why = unresolved(name);
+		if (why) {
+			cg_append_log(log, why, name);
+			ok = false;
+		}
+	}
+	return ok;
+}

@@ -216,40 +216,25 @@ static bool wrap_kernels(LLVMContextRef ctx, LLVMModuleRef m)
 	return true;
 }
 
-static void internalise_ptx(LLVMModuleRef m)
+/* The kernels stay visible, and the launch geometry the runtime writes;
+ * declarations (the dynamic shared array among them) are left alone. */
+static bool keep_ptx(LLVMValueRef v)
 {
 	size_t len;
 
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f))
-		if (!LLVMIsDeclaration(f) && !cg_is_kernel(f))
-			LLVMSetLinkage(f, LLVMInternalLinkage);
-	/* Declarations stay: the dynamic shared array among them. */
-	for (LLVMValueRef g = LLVMGetFirstGlobal(m); g; g = LLVMGetNextGlobal(g))
-		if (!LLVMIsDeclaration(g) &&
-		    strcmp(LLVMGetValueName2(g, &len), PTX_GEOMETRY_SYMBOL) != 0)
-			LLVMSetLinkage(g, LLVMInternalLinkage);
+	return LLVMIsAFunction(v) ? cg_is_kernel(v)
+				  : !strcmp(LLVMGetValueName2(v, &len), PTX_GEOMETRY_SYMBOL);
 }
 
-/* What the GPU cannot call: built-ins neither libclc nor svmgpu define
- * (printf among them), or any other external function. */
-static bool check_unresolved_ptx(LLVMModuleRef m, char **log)
+/* What the GPU cannot call: built-ins neither libclc nor svmgpu define, or
+ * any other external function, except the libdevice-style helpers the NVPTX
+ * back end lowers itself and the driver's device-side vprintf
+ * (codegen_ptx_printf.c). */
+static const char *ptx_unresolved(const char *name)
 {
-	bool ok = true;
-	size_t len;
-
-	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
-		const char *name = LLVMGetValueName2(f, &len);
-
-		if (!LLVMIsDeclaration(f) || LLVMGetIntrinsicID(f) || !LLVMGetFirstUse(f))
-			continue;
-		/* libdevice-style helpers the NVPTX backend lowers itself, and
-		 * the driver's device-side vprintf (codegen_ptx_printf.c). */
-		if (!strncmp(name, "__nvvm_", 7) || !strcmp(name, "vprintf"))
-			continue;
-		cg_append_log(log, "svmgpu: the cuda device has no function %s\n", name);
-		ok = false;
-	}
-	return ok;
+	if (!strncmp(name, "__nvvm_", 7) || !strcmp(name, "vprintf"))
+		return NULL;
+	return "svmgpu: the cuda device has no function %s\n";
 }
 
 static LLVMTargetMachineRef ptx_machine(const char *arch, bool optimize)
@@ -316,14 +301,14 @@ cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes,
 		err = CL_OUT_OF_HOST_MEMORY;
 		goto out;
 	}
-	internalise_ptx(m);
+	cg_internalise(m, keep_ptx);
 	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
 		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
 		goto out;
 	}
 	LLVMDisposeMessage(msg);
 	msg = NULL;
-	if (!cg_run_passes(m, tm, optimize, log) || !check_unresolved_ptx(m, log))
+	if (!cg_run_passes(m, tm, optimize, log) || !cg_check_unresolved(m, ptx_unresolved, log))
 		goto out;
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMAssemblyFile, &msg, &out)) {
 		cg_append_log(log, "svmgpu: PTX generation failed: %s\n", msg);

@@ -28,6 +28,15 @@ struct svmgpu_name_versions {
 	size_t n;
 };
 
+/* The name-versions of a static array. */
+#define SVMGPU_NV(a) ((struct svmgpu_name_versions){(a), sizeof(a) / sizeof((a)[0])})
+
+/* core/device_desc.c: what every device reports alike. */
+extern const struct svmgpu_name_versions svmgpu_khr_extensions;
+extern const struct svmgpu_name_versions svmgpu_c_versions;
+/* The names, space separated (CL_DEVICE_EXTENSIONS), into buf. */
+void svmgpu_names_joined(const struct svmgpu_name_versions *nv, char *buf, size_t size);
+
 struct svmgpu_device_desc {
 	/* Identity. */
 	const char *name;

@@ -35,25 +35,6 @@ struct cpu_device {
 	char extensions[512];
 };
 
-static const cl_name_version cpu_extensions[] = {
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_byte_addressable_store"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_global_int32_base_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_global_int32_extended_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_local_int32_base_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_local_int32_extended_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_int64_base_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_int64_extended_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_fp64"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_extended_versioning"},
-};
-
-static const cl_name_version cpu_c_versions[] = {
-	{CL_MAKE_VERSION(1, 0, 0), "OpenCL C"},
-	{CL_MAKE_VERSION(1, 1, 0), "OpenCL C"},
-	{CL_MAKE_VERSION(1, 2, 0), "OpenCL C"},
-	{CL_MAKE_VERSION(3, 0, 0), "OpenCL C"},
-};
-
 /* Each feature matches a capability reported below: atomics orders and
  * scopes, generic address space, program scope globals (max global variable
  * size), work-group collectives, fp64 (cl_khr_fp64, double fp config), int64
@@ -69,8 +50,6 @@ static const cl_name_version cpu_c_features[] = {
 	{CL_MAKE_VERSION(3, 0, 0), "__opencl_c_fp64"},
 	{CL_MAKE_VERSION(3, 0, 0), "__opencl_c_int64"},
 };
-
-#define NV(a) ((struct svmgpu_name_versions){(a), sizeof(a) / sizeof((a)[0])})
 
 /* The value of "key : value" in /proc/cpuinfo, first occurrence. */
 static bool cpuinfo_field(const char *key, char *out, size_t out_size)
@@ -324,14 +303,11 @@ static void fill_desc(struct cpu_device *c)
 	static const unsigned elem[SVMGPU_VEC_COUNT] = {1, 2, 4, 8, 4, 8, 2};
 	cl_ulong cache = (cl_ulong)sysconf_or(_SC_LEVEL3_CACHE_SIZE,
 					      sysconf_or(_SC_LEVEL2_CACHE_SIZE, 0));
-	size_t pos = 0;
 	char model[192];
 
 	cpu_model(model, sizeof(model));
 	snprintf(c->name, sizeof(c->name), "svmgpu cpu (%s)", model);
-	for (size_t i = 0; i < sizeof(cpu_extensions) / sizeof(cpu_extensions[0]); i++)
-		pos += (size_t)snprintf(c->extensions + pos, sizeof(c->extensions) - pos, "%s%s",
-					i ? " " : "", cpu_extensions[i].name);
+	svmgpu_names_joined(&svmgpu_khr_extensions, c->extensions, sizeof(c->extensions));
 
 	d->name = c->name;
 	d->vendor = "svmgpu";
@@ -344,10 +320,10 @@ static void fill_desc(struct cpu_device *c)
 	 * no device enqueue), as 3.0 devices report it. */
 	d->opencl_c_version = "OpenCL C 1.2 svmgpu";
 	d->opencl_c_numeric_version = CL_MAKE_VERSION(1, 2, 0);
-	d->opencl_c_all_versions = NV(cpu_c_versions);
-	d->opencl_c_features = NV(cpu_c_features);
+	d->opencl_c_all_versions = svmgpu_c_versions;
+	d->opencl_c_features = SVMGPU_NV(cpu_c_features);
 	d->extensions = c->extensions;
-	d->extensions_with_version = NV(cpu_extensions);
+	d->extensions_with_version = svmgpu_khr_extensions;
 	d->il_version = "";
 	d->built_in_kernels = "";
 	/* Never run through the Khronos conformance process. */

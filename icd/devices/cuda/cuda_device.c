@@ -20,33 +20,12 @@
 #define MiB (1024 * KiB)
 #define NVIDIA_VENDOR_ID 0x10de
 
-static const cl_name_version cuda_extensions[] = {
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_byte_addressable_store"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_global_int32_base_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_global_int32_extended_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_local_int32_base_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_local_int32_extended_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_int64_base_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_int64_extended_atomics"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_fp64"},
-	{CL_MAKE_VERSION(1, 0, 0), "cl_khr_extended_versioning"},
-};
-
-static const cl_name_version cuda_c_versions[] = {
-	{CL_MAKE_VERSION(1, 0, 0), "OpenCL C"},
-	{CL_MAKE_VERSION(1, 1, 0), "OpenCL C"},
-	{CL_MAKE_VERSION(1, 2, 0), "OpenCL C"},
-	{CL_MAKE_VERSION(3, 0, 0), "OpenCL C"},
-};
-
 /* What libclc's nvptx64--nvidiacl library implements: no generic address
  * space, program-scope globals, 2.0 atomics or collectives. */
 static const cl_name_version cuda_c_features[] = {
 	{CL_MAKE_VERSION(3, 0, 0), "__opencl_c_fp64"},
 	{CL_MAKE_VERSION(3, 0, 0), "__opencl_c_int64"},
 };
-
-#define NV(a) ((struct svmgpu_name_versions){(a), sizeof(a) / sizeof((a)[0])})
 
 static int attr(struct cuda_device *c, int which, int fallback)
 {
@@ -284,11 +263,8 @@ static void fill_desc(struct cuda_device *c, size_t total_mem)
 	int cc_major = attr(c, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, 0);
 	int cc_minor = attr(c, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, 0);
 	int threads = attr(c, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK, 1024);
-	size_t pos = 0;
 
-	for (size_t i = 0; i < sizeof(cuda_extensions) / sizeof(cuda_extensions[0]); i++)
-		pos += (size_t)snprintf(c->extensions + pos, sizeof(c->extensions) - pos, "%s%s",
-					i ? " " : "", cuda_extensions[i].name);
+	svmgpu_names_joined(&svmgpu_khr_extensions, c->extensions, sizeof(c->extensions));
 	if (!c->cu)
 		snprintf(c->name, sizeof(c->name), "svmgpu cuda offline (%s)", c->dev.arch);
 	d->name = c->name;
@@ -300,10 +276,10 @@ static void fill_desc(struct cuda_device *c, size_t total_mem)
 	d->profile = "FULL_PROFILE";
 	d->opencl_c_version = "OpenCL C 1.2 svmgpu cuda";
 	d->opencl_c_numeric_version = CL_MAKE_VERSION(1, 2, 0);
-	d->opencl_c_all_versions = NV(cuda_c_versions);
-	d->opencl_c_features = NV(cuda_c_features);
+	d->opencl_c_all_versions = svmgpu_c_versions;
+	d->opencl_c_features = SVMGPU_NV(cuda_c_features);
 	d->extensions = c->extensions;
-	d->extensions_with_version = NV(cuda_extensions);
+	d->extensions_with_version = svmgpu_khr_extensions;
 	d->il_version = "";
 	d->built_in_kernels = "";
 	d->latest_conformance_version_passed = "v0000-00-00-00";
