@@ -200,7 +200,13 @@ void wi_atomic_fence(uint32_t flags, int order, int scope)
 // Generic address space queries: the executor knows the group's __local
 // argument blocks and the work-item's stack, the module its kernel-scope
 // __local variables (defined by the compiler, kernel_abi.h).
-int __svmgpu_is_local_var(const void *p);
+// A default that knows no variables, for code that does not come through the
+// compiler (the built-in library's own tests); the compiler replaces it.
+__attribute__((weak)) int __svmgpu_is_local_var(const void *p)
+{
+	(void)p;
+	return 0;
+}
 
 static int addr_kind(const AS_GENERIC void *p)
 {

@@ -20,8 +20,10 @@ void cg_add_local_var_query(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataR
 
 	if (!fn)
 		fn = LLVMAddFunction(m, SVMGPU_LOCAL_VAR_SYMBOL, fty);
-	if (!LLVMIsDeclaration(fn))
-		return;
+	/* The built-in library's weak default gives way to this module's. */
+	while (LLVMGetFirstBasicBlock(fn))
+		LLVMDeleteBasicBlock(LLVMGetFirstBasicBlock(fn));
+	LLVMSetLinkage(fn, LLVMExternalLinkage);
 	b = LLVMCreateBuilderInContext(ctx);
 	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, fn, "entry"));
 	p = LLVMBuildPtrToInt(b, LLVMGetParam(fn, 0), i64, "p");
