@@ -324,7 +324,9 @@ SVMGPU_API cl_int CL_API_CALL clSetKernelExecInfo(cl_kernel kernel,
 		return SVMGPU_ERR(CL_INVALID_KERNEL, "%p is not a kernel", (void *)kernel);
 	switch (param_name) {
 	case CL_KERNEL_EXEC_INFO_SVM_PTRS:
-		if (!param_value || param_value_size % sizeof(void *))
+		/* An empty list (0, NULL) clears the one set before (as the
+		 * conformance tests expect). */
+		if ((!param_value && param_value_size) || param_value_size % sizeof(void *))
 			return SVMGPU_ERR(CL_INVALID_VALUE, "SVM pointer list %p of %zu bytes",
 					  param_value, param_value_size);
 		if (!context_svm_caps(kernel->context, ANY_SVM))

@@ -392,6 +392,8 @@ static void check_svm_and_exec_info(void)
 		 "SVM pointer list");
 	CHECK_ERR(clSetKernelExecInfo(k, CL_KERNEL_EXEC_INFO_SVM_PTRS, sizeof(ptrs), NULL),
 		  CL_INVALID_VALUE, "list NULL");
+	CHECK_OK(clSetKernelExecInfo(k, CL_KERNEL_EXEC_INFO_SVM_PTRS, 0, NULL),
+		 "an empty list clears the SVM pointers");
 	CHECK_ERR(clSetKernelExecInfo(k, CL_KERNEL_EXEC_INFO_SVM_PTRS, 5, ptrs), CL_INVALID_VALUE,
 		  "5 bytes of pointers");
 	CHECK_OK(clSetKernelExecInfo(k, CL_KERNEL_EXEC_INFO_SVM_FINE_GRAIN_SYSTEM, sizeof(yes),
