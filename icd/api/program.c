@@ -543,6 +543,6 @@ SVMGPU_API cl_int CL_API_CALL clSetProgramSpecializationConstant(cl_program prog
 	 * device accepts IL. */
 	if (!svmgpu_program_valid(program))
 		return SVMGPU_ERR(CL_INVALID_PROGRAM, "%p is not a program", (void *)program);
-	return SVMGPU_ERR(CL_INVALID_PROGRAM, "program %p was not created from IL",
+	return SVMGPU_ERR(CL_INVALID_OPERATION, "no device of program %p supports IL programs",
 			  (void *)program);
 }

@@ -203,6 +203,42 @@ LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name)
 					   LLVMGetEnumAttributeKindForName(name, strlen(name)));
 }
 
+/* vec_type_hint(T) from clang's !vec_type_hint {T undef, i32 signed}. */
+static void vec_type_hint(LLVMValueRef node, char *out, size_t size, bool space)
+{
+	LLVMValueRef v = md_op(node, 0);
+	LLVMTypeRef t, e;
+	unsigned n = 1, bits;
+	bool is_signed = md_int(node, 1) != 0;
+	const char *name;
+
+	if (!v)
+		return;
+	t = e = LLVMTypeOf(v);
+	if (LLVMGetTypeKind(t) == LLVMVectorTypeKind) {
+		n = LLVMGetVectorSize(t);
+		e = LLVMGetElementType(t);
+	}
+	switch (LLVMGetTypeKind(e)) {
+	case LLVMHalfTypeKind: name = "half"; break;
+	case LLVMFloatTypeKind: name = "float"; break;
+	case LLVMDoubleTypeKind: name = "double"; break;
+	case LLVMIntegerTypeKind:
+		bits = LLVMGetIntTypeWidth(e);
+		name = bits == 8 ? (is_signed ? "char" : "uchar")
+		       : bits == 16 ? (is_signed ? "short" : "ushort")
+		       : bits == 32 ? (is_signed ? "int" : "uint")
+				    : (is_signed ? "long" : "ulong");
+		break;
+	default:
+		return;
+	}
+	if (n > 1)
+		snprintf(out, size, "%svec_type_hint(%s%u)", space ? " " : "", name, n);
+	else
+		snprintf(out, size, "%svec_type_hint(%s)", space ? " " : "", name);
+}
+
 bool cg_fill_meta(LLVMContextRef ctx, LLVMTargetDataRef td, LLVMValueRef fn,
 		      struct svmgpu_kernel_meta *k)
 {
@@ -262,6 +298,8 @@ bool cg_fill_meta(LLVMContextRef ctx, LLVMTargetDataRef td, LLVMValueRef fn,
 			 (unsigned long long)k->work_group_size_hint[0],
 			 (unsigned long long)k->work_group_size_hint[1],
 			 (unsigned long long)k->work_group_size_hint[2]);
+	vec_type_hint(kernel_md(ctx, fn, "vec_type_hint"), attrs + strlen(attrs),
+		      sizeof(attrs) - strlen(attrs), *attrs != 0);
 	k->attributes = strdup(attrs);
 	return k->attributes != NULL;
 }

@@ -37,7 +37,8 @@ static const char *src =
 	"		out[4] = vol ? 1 : 0;\n"
 	"	}\n"
 	"}\n"
-	"kernel __attribute__((reqd_work_group_size(4, 2, 1))) void fixed(global int *p)\n"
+	"kernel __attribute__((reqd_work_group_size(4, 2, 1))) __attribute__((vec_type_hint(double3)))\n"
+	"void fixed(global int *p)\n"
 	"{\n"
 	"	p[get_global_id(1) * get_global_size(0) + get_global_id(0)] =\n"
 	"		(int)(get_local_size(0) * 10 + get_local_size(1));\n"
@@ -136,7 +137,8 @@ static void check_info(void)
 	CHECK_OK(clGetKernelInfo(k, CL_KERNEL_ATTRIBUTES, sizeof(buf), buf, NULL), "attributes");
 	CHECK(buf[0] == '\0', "no attributes: \"%s\"", buf);
 	CHECK_OK(clGetKernelInfo(f, CL_KERNEL_ATTRIBUTES, sizeof(buf), buf, NULL), "attributes");
-	CHECK(strstr(buf, "reqd_work_group_size") != NULL, "attributes \"%s\"", buf);
+	CHECK(!strcmp(buf, "reqd_work_group_size(4,2,1) vec_type_hint(double3)"),
+	      "attributes \"%s\"", buf);
 	CHECK_ERR(clGetKernelInfo(k, 0x4242, sizeof(n), &n, NULL), CL_INVALID_VALUE,
 		  "unknown kernel info");
 	CHECK_ERR(clGetKernelInfo((cl_kernel)&fake, CL_KERNEL_NUM_ARGS, sizeof(n), &n, NULL),

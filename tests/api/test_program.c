@@ -627,8 +627,8 @@ static void check_callbacks_and_il(void)
 		  "NULL release callback");
 	CHECK_ERR(clSetProgramReleaseCallback((cl_program)&fake, on_built, NULL),
 		  CL_INVALID_PROGRAM, "release callback, unknown program");
-	CHECK_ERR(clSetProgramSpecializationConstant(p, 0, sizeof(int), &one), CL_INVALID_PROGRAM,
-		  "not created from IL");
+	CHECK_ERR(clSetProgramSpecializationConstant(p, 0, sizeof(int), &one),
+		  CL_INVALID_OPERATION, "no device supports IL programs");
 	CHECK_ERR(clSetProgramSpecializationConstant((cl_program)&fake, 0, sizeof(int), &one),
 		  CL_INVALID_PROGRAM, "specialization, unknown program");
 	CHECK_OK(clReleaseProgram(p), "release");

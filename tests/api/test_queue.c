@@ -113,6 +113,8 @@ static void info(struct tu_env *env)
 		  "finish a context");
 	CHECK_ERR(clSetDefaultDeviceCommandQueue(env->context, env->device, env->queue),
 		  CL_INVALID_OPERATION, "no on-device queues to make default");
+	CHECK_ERR(clSetDefaultDeviceCommandQueue(env->context, env->device, NULL),
+		  CL_INVALID_OPERATION, "no device enqueue: CL_INVALID_OPERATION before the queue");
 }
 
 #define NORDER 64

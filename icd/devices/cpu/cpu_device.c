@@ -357,7 +357,10 @@ static void fill_desc(struct cpu_device *c)
 	/* FMA is exact in software where the ISA lacks it (libm fma). */
 	d->single_fp_config = CL_FP_DENORM | CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST | CL_FP_FMA |
 			      CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT;
-	d->double_fp_config = CL_FP_DENORM | CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST | CL_FP_FMA;
+	/* All four rounding modes, as the conformance tests ask of double (the
+	 * hardware has them; OpenCL C reaches them through convert_*_rt*). */
+	d->double_fp_config = CL_FP_DENORM | CL_FP_INF_NAN | CL_FP_ROUND_TO_NEAREST |
+			      CL_FP_ROUND_TO_ZERO | CL_FP_ROUND_TO_INF | CL_FP_FMA;
 	d->address_bits = (cl_uint)(sizeof(void *) * 8);
 	d->endian_little = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? CL_TRUE : CL_FALSE;
 	d->max_parameter_size = 1024;
