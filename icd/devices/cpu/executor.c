@@ -84,6 +84,8 @@ static struct {
 	uint64_t last_id;
 	_Atomic uint64_t posted; /* jobs posted so far: what spinning workers watch */
 	unsigned workers, sleeping;
+	bool stopping;              /* the process exits: workers leave */
+	pthread_t threads[MAX_WORKERS];
 } P = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.work_cv = PTHREAD_COND_INITIALIZER,
@@ -401,6 +403,8 @@ static void *worker_main(void *arg)
 		if (!j) {
 			uint64_t seen = atomic_load(&P.posted);
 
+			if (P.stopping)
+				break;
 			if (!spun) {
 				spun = true;
 				pthread_mutex_unlock(&P.lock);
@@ -423,7 +427,34 @@ static void *worker_main(void *arg)
 		if (atomic_fetch_sub(&j->helpers, 1) == 1 && j->waiting)
 			pthread_cond_broadcast(&P.done_cv);
 	}
+	pthread_mutex_unlock(&P.lock);
 	return NULL;
+}
+
+/* At exit the idle workers leave and are joined, so that nothing tears a
+ * thread down while the process's last work runs (LeakSanitizer's thread
+ * walk among it). One still in a launch gets a moment, then exit ends it. */
+__attribute__((destructor)) static void pool_stop(void)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&P.lock);
+	P.stopping = true;
+	n = P.workers;
+	pthread_cond_broadcast(&P.work_cv);
+	pthread_mutex_unlock(&P.lock);
+	for (unsigned i = 0; i < n; i++) {
+		struct timespec deadline;
+
+		clock_gettime(CLOCK_REALTIME, &deadline);
+		deadline.tv_nsec += 200 * 1000 * 1000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+		if (pthread_timedjoin_np(P.threads[i], NULL, &deadline))
+			pthread_detach(P.threads[i]);
+	}
 }
 
 /* A forked child has no workers: it runs every launch on the calling thread. */
@@ -434,6 +465,7 @@ static void pool_after_fork(void)
 	pthread_cond_init(&P.done_cv, NULL);
 	P.jobs = NULL;
 	P.workers = P.sleeping = 0;
+	P.stopping = false;
 }
 
 static void pool_start(void)
@@ -455,11 +487,8 @@ static void pool_start(void)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	pthread_mutex_lock(&P.lock);
 	for (unsigned i = 0; i < n; i++) {
-		pthread_t th;
-
-		if (pthread_create(&th, NULL, worker_main, NULL))
+		if (pthread_create(&P.threads[P.workers], NULL, worker_main, NULL))
 			break;
-		pthread_detach(th);
 		P.workers++;
 	}
 	pthread_mutex_unlock(&P.lock);
