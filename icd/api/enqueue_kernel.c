@@ -154,6 +154,9 @@ static cl_int check_args(cl_command_queue q, cl_kernel k)
 		const struct svmgpu_karg *a = &k->args[i];
 		struct svmgpu_svm_alloc sa;
 
+		if (a->mem && !svmgpu_mem_valid(a->mem))
+			return SVMGPU_ERR(CL_INVALID_KERNEL_ARGS, "argument %u: the buffer was "
+					  "released", i);
 		if (a->mem && dev->ops->alloc_mem && (a->mem->flags & CL_MEM_USE_HOST_PTR) &&
 		    !a->mem->uses_svm_pointer && !(a->mem->parent ? a->mem->parent
 							       : a->mem)->registered_with)

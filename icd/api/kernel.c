@@ -26,9 +26,6 @@ static size_t value_align(size_t size)
 
 static void kernel_free(cl_kernel k)
 {
-	for (cl_uint i = 0; k->args && i < k->meta->num_args; i++)
-		if (k->args[i].mem)
-			svmgpu_mem_release(k->args[i].mem);
 	free(k->args);
 	free(k->values);
 	free(k->svm_ptrs);
@@ -198,9 +195,6 @@ SVMGPU_API cl_kernel CL_API_CALL clCloneKernel(cl_kernel source_kernel, cl_int *
 		k->num_svm_ptrs = s->num_svm_ptrs;
 	}
 	memcpy(k->args, s->args, s->meta->num_args * sizeof(*k->args));
-	for (cl_uint i = 0; i < s->meta->num_args; i++)
-		if (k->args[i].mem)
-			svmgpu_mem_retain(k->args[i].mem);
 	if (s->values_size)
 		memcpy(k->values, s->values, s->values_size);
 	k->num_unset = s->num_unset;
@@ -210,26 +204,24 @@ SVMGPU_API cl_kernel CL_API_CALL clCloneKernel(cl_kernel source_kernel, cl_int *
 	return k;
 }
 
-/* Gives argument i its new kind; what it held before is let go. */
+/* Gives argument i its new kind. A buffer argument is not retained: the
+ * application may release it and expect its destructor callbacks (the
+ * conformance tests do); an enqueue retains what it uses, and one after the
+ * buffer is gone is refused (CL_INVALID_KERNEL_ARGS). */
 static void arg_set(cl_kernel k, cl_uint i, enum svmgpu_karg_kind kind, cl_mem mem, void *ptr,
 		    size_t local_size)
 {
 	struct svmgpu_karg *a = &k->args[i];
-	cl_mem old = a->mem;
 
 	if (a->kind == SVMGPU_KARG_UNSET)
 		k->num_unset--;
 	if (a->kind == SVMGPU_KARG_LOCAL)
 		k->local_args_size -= a->local_size;
-	if (mem)
-		svmgpu_mem_retain(mem);
 	a->kind = kind;
 	a->mem = mem;
 	a->ptr = ptr;
 	a->local_size = local_size;
 	k->local_args_size += local_size;
-	if (old)
-		svmgpu_mem_release(old);
 }
 
 SVMGPU_API cl_int CL_API_CALL clSetKernelArg(cl_kernel kernel, cl_uint arg_index,

@@ -361,6 +361,8 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 		"-Xclang", "-finclude-default-header",
 		"-cl-kernel-arg-info",
 		"-fno-color-diagnostics",
+		/* The device's OpenCL version: clang leaves it to the device. */
+		"-D__OPENCL_VERSION__=300",
 	};
 	static const char *const host_args[] = {
 		"-target", "x86_64-unknown-linux-gnu",

@@ -452,6 +452,15 @@ static void check_clone(void)
 }
 
 /* A kernel keeps its program: released by the application, it still runs. */
+static int buffers_gone;
+
+static void CL_CALLBACK buffer_gone(cl_mem m, void *data)
+{
+	(void)m;
+	(void)data;
+	buffers_gone++;
+}
+
 static void check_lifetime(void)
 {
 	const char *s = "kernel void k(global int *p) { p[get_global_id(0)] = 3; }";
@@ -477,6 +486,21 @@ static void check_lifetime(void)
 		 "read");
 	CHECK(res[0] == 3 && res[15] == 3, "ran: %d %d", res[0], res[15]);
 	CHECK_OK(clReleaseMemObject(m), "release");
+
+	/* A kernel argument does not keep its buffer: released, the buffer
+	 * goes (its destructor callback runs) while the kernel lives on. */
+	p = clCreateProgramWithSource(env.context, 1, &s, NULL, NULL);
+	CHECK_OK(clBuildProgram(p, 0, NULL, NULL, NULL, NULL), "build");
+	k = clCreateKernel(p, "k", &err);
+	REQUIRE(k != NULL, "kernel: %s", tu_errname(err));
+	m = buffer(16 * sizeof(int), NULL);
+	CHECK_OK(clSetMemObjectDestructorCallback(m, buffer_gone, NULL), "destructor callback");
+	CHECK_OK(clSetKernelArg(k, 0, sizeof(m), &m), "arg");
+	buffers_gone = 0;
+	CHECK_OK(clReleaseMemObject(m), "release the buffer");
+	CHECK(buffers_gone == 1, "the buffer went though a kernel argument named it");
+	CHECK_OK(clReleaseKernel(k), "release the kernel");
+	CHECK_OK(clReleaseProgram(p), "release the program");
 }
 
 /* Kernel names that the runtime's own symbols could have taken. */
