@@ -4,6 +4,7 @@
 #include "codegen.h"
 #include "frontend.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -20,6 +21,20 @@
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char dir[4096];
 static char toolchain_id[8192];
+static long long runtime_size, runtime_mtime;
+
+/* This library's own build: its front end's flags are part of every
+ * program (size alone for keys that must hold across machines). */
+static void runtime_build(void)
+{
+	Dl_info self;
+	struct stat st;
+
+	if (dladdr((void *)runtime_build, &self) && self.dli_fname && !stat(self.dli_fname, &st)) {
+		runtime_size = (long long)st.st_size;
+		runtime_mtime = (long long)st.st_mtime;
+	}
+}
 
 static void mkdirs(char *path)
 {
@@ -52,9 +67,10 @@ static void init(void)
 	/* The clang binary by size and time: a new clang means new code. */
 	if (strchr(clang, '/'))
 		stat(clang, &st);
-	snprintf(toolchain_id, sizeof(toolchain_id), "svmgpu %s abi %d|%s|%s|%lld|%lld",
-		 SVMGPU_VERSION, SVMGPU_KERNEL_ABI_VERSION, svmgpu_codegen_id(), clang,
-		 (long long)st.st_size, (long long)st.st_mtime);
+	runtime_build();
+	snprintf(toolchain_id, sizeof(toolchain_id), "svmgpu %s abi %d|%lld|%lld|%s|%s|%lld|%lld",
+		 SVMGPU_VERSION, SVMGPU_KERNEL_ABI_VERSION, runtime_size, runtime_mtime,
+		 svmgpu_codegen_id(), clang, (long long)st.st_size, (long long)st.st_mtime);
 }
 
 /* 64-bit FNV-1a with a final avalanche; two seeds make a 128-bit key. */
@@ -114,9 +130,9 @@ void svmgpu_cache_key_ptx(const char *source, const char *options, const char *a
 	pthread_once(&once, init);
 	svmgpu_builtins_sibling(SVMGPU_PTX_BUILTINS_NAME, lib, sizeof(lib));
 	stat(lib, &st);
-	snprintf(toolchain, sizeof(toolchain), "svmgpu %s abi %d|ptx %s|llvm %s|%lld",
-		 SVMGPU_VERSION, SVMGPU_KERNEL_ABI_VERSION, arch, SVMGPU_LLVM_VERSION,
-		 (long long)st.st_size);
+	snprintf(toolchain, sizeof(toolchain), "svmgpu %s abi %d|%lld|ptx %s|llvm %s|%lld",
+		 SVMGPU_VERSION, SVMGPU_KERNEL_ABI_VERSION, runtime_size, arch,
+		 SVMGPU_LLVM_VERSION, (long long)st.st_size);
 	parts[0] = toolchain;
 	parts[1] = "";
 	parts[2] = options ? options : "";
