@@ -12,7 +12,9 @@ B=${1:-build}
 S=build-gpu
 rm -rf "$S"
 mkdir -p "$S/icd/builtins" "$S/lib" "$S/bin" "$S/cache"
-cp -a "$B"/icd/libSvmgpuOpenCL.so.0* "$S/icd/"
+cp -a "$B"/icd/libSvmgpuOpenCL.so.0 "$B"/icd/libSvmgpuOpenCL.so.0.*[0-9] "$B"/icd/libsvmgpu-codegen.so "$S/icd/"
+# What the runtime links: libdrm_svm (the sgpu device) and libdrm.
+cp -L "$B"/libsvm/libdrm_svm.so.1 /usr/lib/x86_64-linux-gnu/libdrm.so.2 "$S/lib/"
 cp "$B"/icd/builtins/svmgpu-builtins.bc "$B"/icd/builtins/svmgpu-ptx-builtins.bc \
 	"$S/icd/builtins/"
 cp -L /usr/lib/x86_64-linux-gnu/libOpenCL.so.1 "$S/lib/"

@@ -21,19 +21,34 @@
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static char dir[4096];
 static char toolchain_id[8192];
-static long long runtime_size, runtime_mtime;
+static long long runtime_size, runtime_mtime, plugin_size;
 
-/* This library's own build: its front end's flags are part of every
- * program (size alone for keys that must hold across machines). */
+/* This library's own build (its front end's flags are part of every
+ * program) and the code generator plugin's beside it: sizes alone for keys
+ * that must hold across machines. */
 static void runtime_build(void)
 {
 	Dl_info self;
 	struct stat st;
+	char path[4400], *slash;
 
-	if (dladdr((void *)runtime_build, &self) && self.dli_fname && !stat(self.dli_fname, &st)) {
-		runtime_size = (long long)st.st_size;
-		runtime_mtime = (long long)st.st_mtime;
+	if (!dladdr((void *)runtime_build, &self) || !self.dli_fname || stat(self.dli_fname, &st))
+		return;
+	runtime_size = (long long)st.st_size;
+	runtime_mtime = (long long)st.st_mtime;
+	snprintf(path, sizeof(path), "%s", self.dli_fname);
+	slash = strrchr(path, '/');
+	if (!slash)
+		return;
+	snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "%s",
+		 SVMGPU_CODEGEN_PLUGIN_NAME);
+	if (stat(path, &st)) {
+		snprintf(slash + 1, sizeof(path) - (size_t)(slash + 1 - path), "svmgpu/%s",
+			 SVMGPU_CODEGEN_PLUGIN_NAME);
+		if (stat(path, &st))
+			return;
 	}
+	plugin_size = (long long)st.st_size;
 }
 
 static void mkdirs(char *path)
@@ -130,8 +145,8 @@ void svmgpu_cache_key_ptx(const char *source, const char *options, const char *a
 	pthread_once(&once, init);
 	svmgpu_builtins_sibling(SVMGPU_PTX_BUILTINS_NAME, lib, sizeof(lib));
 	stat(lib, &st);
-	snprintf(toolchain, sizeof(toolchain), "svmgpu %s abi %d|%lld|ptx %s|llvm %s|%lld",
-		 SVMGPU_VERSION, SVMGPU_KERNEL_ABI_VERSION, runtime_size, arch,
+	snprintf(toolchain, sizeof(toolchain), "svmgpu %s abi %d|%lld|%lld|ptx %s|llvm %s|%lld",
+		 SVMGPU_VERSION, SVMGPU_KERNEL_ABI_VERSION, runtime_size, plugin_size, arch,
 		 SVMGPU_LLVM_VERSION, (long long)st.st_size);
 	parts[0] = toolchain;
 	parts[1] = "";
