@@ -4,8 +4,8 @@
  * capabilities, SVM init and the unmanaged window, the engine, counters,
  * residency, migration both ways, threads, error paths, and svm-stat reading
  * a running process's client. Statically linked with the library's sources
- * and libdrm.a (tests/kernel/run.sh builds it); the output is the runner's of
- * sgpu-tests (SGPU-TEST PASS|FAIL|SKIP NAME), names prefixed "libsvm/".
+ * and libdrm.a (tests/kernel/run.sh builds it); run by guest_runner.c, names
+ * prefixed "libsvm/".
  *
  *   libsvm-tests [NAME...]   environment: SGPU_TEST_PREFIX, SGPU_EXPECT_VRAM,
  *                            SVM_STAT (default /bin/svm-stat)
@@ -27,26 +27,7 @@
 #include <xf86drm.h>
 
 #include "drm_svm.h"
-
-#define PAGE 4096ul
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		printf("    %s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
-		fflush(stdout); \
-		exit(1); \
-	} \
-} while (0)
-
-#define CHECK_EQ(a, b) do { \
-	long long _a = (long long)(a), _b = (long long)(b); \
-	if (_a != _b) { \
-		printf("    %s:%d: %s == %lld, expected %s == %lld\n", \
-		       __FILE__, __LINE__, #a, _a, #b, _b); \
-		fflush(stdout); \
-		exit(1); \
-	} \
-} while (0)
+#include "guest_runner.h"
 
 static const char *prefix = "";
 
@@ -570,58 +551,9 @@ static int t_svm_stat(void)
 	return 0;
 }
 
-/* ---- runner (the output of tests/kernel/sgpu_lib.c's) --------------------- */
-
-struct test {
-	const char *name;
-	int (*fn)(void);
-};
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static int run_one(const struct test *t)
-{
-	double t0 = now_s();
-	int status;
-	pid_t pid;
-
-	fflush(stdout);
-	pid = fork();
-	if (pid == 0) {
-		alarm(60);
-		exit(t->fn());
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		printf("SGPU-TEST FAIL %slibsvm/%s (fork/wait)\n", prefix, t->name);
-		return 1;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		printf("SGPU-TEST PASS %slibsvm/%s %.0f ms\n", prefix, t->name,
-		       (now_s() - t0) * 1e3);
-		return 0;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		printf("SGPU-TEST SKIP %slibsvm/%s\n", prefix, t->name);
-		return 0;
-	}
-	if (WIFSIGNALED(status))
-		printf("SGPU-TEST FAIL %slibsvm/%s (signal %d)\n", prefix, t->name,
-		       WTERMSIG(status));
-	else
-		printf("SGPU-TEST FAIL %slibsvm/%s (exit %d)\n", prefix, t->name,
-		       WEXITSTATUS(status));
-	return 1;
-}
-
 int main(int argc, char **argv)
 {
-	static const struct test tests[] = {
+	static const struct guest_test tests[] = {
 		{ "discover", t_discover },
 		{ "caps", t_caps },
 		{ "init_window", t_init_window },
@@ -631,22 +563,10 @@ int main(int argc, char **argv)
 		{ "migrate", t_migrate },
 		{ "threads", t_threads },
 		{ "svm_stat", t_svm_stat },
+		{ NULL, NULL },
 	};
-	unsigned int i, failed = 0;
-	int j, match;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (getenv("SGPU_TEST_PREFIX"))
 		prefix = getenv("SGPU_TEST_PREFIX");
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		match = argc < 2;
-		for (j = 1; j < argc; j++)
-			if (strstr(tests[i].name, argv[j]) ||
-			    strstr("libsvm", argv[j]))
-				match = 1;
-		if (match)
-			failed += run_one(&tests[i]);
-	}
-	printf("SGPU-TESTS-DONE failed=%u\n", failed);
-	return failed ? 1 : 0;
+	return guest_done(guest_run(tests, "libsvm/", argc - 1, argv + 1));
 }

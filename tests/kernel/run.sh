@@ -82,7 +82,8 @@ build_module() {
 cflags=(-O2 -g -Wall -Wextra -Werror -std=gnu11 -pthread -static
 	-I"$src/drm/include/uapi" -I/usr/include/libdrm)
 if ! gcc "${cflags[@]}" -o "$work/sgpu-tests" "$src"/tests/kernel/sgpu_lib.c \
-	"$src"/tests/kernel/t_*.c >"$work/tests-build.log" 2>&1; then
+	"$src"/tests/kernel/guest_runner.c "$src"/tests/kernel/t_*.c \
+	>"$work/tests-build.log" 2>&1; then
 	cat "$work/tests-build.log"
 	log "FAIL: test build"
 	exit 1
@@ -90,9 +91,12 @@ fi
 # libdrm_svm's tests against the module, and svm-stat (which they run): the
 # library's sources compiled in, libdrm.a from libdrm-dev.
 libsvm_cflags=("${cflags[@]}" -I"$src/libsvm/include" -I"$src/libsvm/src")
-for prog in libsvm-tests:tests/kernel/libsvm_tests.c svm-stat:libsvm/tools/svm-stat.c; do
+for prog in "libsvm-tests:tests/kernel/libsvm_tests.c tests/kernel/guest_runner.c" \
+	svm-stat:libsvm/tools/svm-stat.c; do
+	srcs=()
+	for f in ${prog#*:}; do srcs+=("$src/$f"); done
 	if ! gcc "${libsvm_cflags[@]}" -o "$work/${prog%%:*}" "$src"/libsvm/src/*.c \
-		"$src/${prog#*:}" -ldrm >>"$work/tests-build.log" 2>&1; then
+		"${srcs[@]}" -ldrm >>"$work/tests-build.log" 2>&1; then
 		cat "$work/tests-build.log"
 		log "FAIL: test build (${prog%%:*})"
 		exit 1

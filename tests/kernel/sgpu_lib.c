@@ -156,69 +156,10 @@ void *map_aligned(size_t size, size_t align)
 	return (void *)a;
 }
 
-double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 void figure(const char *name, double value, const char *unit)
 {
 	printf("SGPU-FIGURE %s %.3g %s\n", name, value, unit);
 	fflush(stdout);
-}
-
-/* ---- runner -------------------------------------------------------------- */
-
-static const char *prefix = "";
-
-static int matches(const char *name, int nfilters, char **filters)
-{
-	int i;
-
-	if (!nfilters)
-		return 1;
-	for (i = 0; i < nfilters; i++)
-		if (strstr(name, filters[i]))
-			return 1;
-	return 0;
-}
-
-static int run_one(const struct sgpu_test *t)
-{
-	double t0;
-	pid_t pid;
-	int status;
-
-	fflush(stdout);
-	t0 = now_s();
-	pid = fork();
-	if (pid == 0) {
-		alarm(60);
-		exit(t->fn());
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
-		printf("SGPU-TEST FAIL %s%s (fork/wait)\n", prefix, t->name);
-		return 1;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-		printf("SGPU-TEST PASS %s%s %.0f ms\n", prefix, t->name,
-		       (now_s() - t0) * 1e3);
-		return 0;
-	}
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		printf("SGPU-TEST SKIP %s%s\n", prefix, t->name);
-		return 0;
-	}
-	if (WIFSIGNALED(status))
-		printf("SGPU-TEST FAIL %s%s (signal %d)\n", prefix, t->name,
-		       WTERMSIG(status));
-	else
-		printf("SGPU-TEST FAIL %s%s (exit %d)\n", prefix, t->name,
-		       WEXITSTATUS(status));
-	return 1;
 }
 
 /*
@@ -228,20 +169,13 @@ static int run_one(const struct sgpu_test *t)
  */
 int main(int argc, char **argv)
 {
-	const struct sgpu_test *lists[] = { validate_tests, mirror_tests,
-					    migrate_tests, stress_tests };
+	const struct guest_test *lists[] = { validate_tests, mirror_tests,
+					     migrate_tests, stress_tests };
 	unsigned int i, failed = 0;
-	const struct sgpu_test *t;
 
-	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc > 1 && strcmp(argv[1], "--hold-vram") == 0)
 		return hold_vram();
-	if (getenv("SGPU_TEST_PREFIX"))
-		prefix = getenv("SGPU_TEST_PREFIX");
 	for (i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
-		for (t = lists[i]; t->name; t++)
-			if (matches(t->name, argc - 1, argv + 1))
-				failed += run_one(t);
-	printf("SGPU-TESTS-DONE failed=%u\n", failed);
-	return failed ? 1 : 0;
+		failed += guest_run(lists[i], "", argc - 1, argv + 1);
+	return guest_done(failed);
 }

@@ -1,8 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Tests of sgpu.ko, run as root inside the QEMU guest (statically linked).
- * Each test runs in a child process; it returns 0 (pass), 77 (skip) or
- * fails through CHECK(), which prints the reason and exits 1.
+ * Tests of sgpu.ko, run as root inside the QEMU guest (statically linked),
+ * by the runner of guest_runner.h.
  */
 #ifndef SGPU_TEST_H
 #define SGPU_TEST_H
@@ -14,33 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "guest_runner.h"
 #include "sgpu_drm.h"
 
-#define PAGE 4096UL
-
-#define CHECK(cond) do { \
-	if (!(cond)) { \
-		printf("    %s:%d: check failed: %s (errno %d)\n", \
-		       __FILE__, __LINE__, #cond, errno); \
-		fflush(stdout); \
-		exit(1); \
-	} \
-} while (0)
-
-#define CHECK_EQ(a, b) do { \
-	long long _a = (long long)(a), _b = (long long)(b); \
-	if (_a != _b) { \
-		printf("    %s:%d: %s == %lld, expected %s == %lld\n", \
-		       __FILE__, __LINE__, #a, _a, #b, _b); \
-		fflush(stdout); \
-		exit(1); \
-	} \
-} while (0)
-
-struct sgpu_test {
-	const char *name;
-	int (*fn)(void);
-};
 
 /* Helpers (sgpu_lib.c) */
 int dev_open(void);			/* the sgpu render node, or exits */
@@ -60,13 +35,12 @@ int snapshot(int fd, const void *addr, size_t npages, uint8_t *out,
 void counters(int fd, struct drm_sgpu_counters *c);
 void *map_anon(size_t size, int prot);	/* MAP_PRIVATE anonymous, or exits */
 void *map_aligned(size_t size, size_t align);
-double now_s(void);
 void figure(const char *name, double value, const char *unit);
 
-extern const struct sgpu_test mirror_tests[];
-extern const struct sgpu_test validate_tests[];
-extern const struct sgpu_test stress_tests[];
-extern const struct sgpu_test migrate_tests[];
+extern const struct guest_test mirror_tests[];
+extern const struct guest_test validate_tests[];
+extern const struct guest_test stress_tests[];
+extern const struct guest_test migrate_tests[];
 int hold_vram(void);
 int have_vram(void);	/* SGPU_CAP_MIGRATE_VRAM */
 

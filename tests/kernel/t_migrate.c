@@ -309,7 +309,7 @@ int hold_vram(void)
 	return 0;
 }
 
-const struct sgpu_test migrate_tests[] = {
+const struct guest_test migrate_tests[] = {
 	{ "migrate_anon", t_migrate_anon },
 	{ "migrate_mixed", t_migrate_mixed },
 	{ "migrate_fork", t_migrate_fork },

@@ -598,7 +598,7 @@ static int t_exit_teardown(void)
 	return 0;
 }
 
-const struct sgpu_test mirror_tests[] = {
+const struct guest_test mirror_tests[] = {
 	{ "anon_read", t_anon_read },
 	{ "anon_write", t_anon_write },
 	{ "copy_fill", t_copy_fill },

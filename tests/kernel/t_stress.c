@@ -319,7 +319,7 @@ static int t_exit_during_engine(void)
 	return 0;
 }
 
-const struct sgpu_test stress_tests[] = {
+const struct guest_test stress_tests[] = {
 	{ "race_invalidate", t_race },
 	{ "concurrent_faults", t_concurrent_faults },
 	{ "exit_during_engine", t_exit_during_engine },

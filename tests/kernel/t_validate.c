@@ -336,7 +336,7 @@ static int t_fuzz(void)
 	return 0;
 }
 
-const struct sgpu_test validate_tests[] = {
+const struct guest_test validate_tests[] = {
 	{ "info", t_info },
 	{ "init_rules", t_init_rules },
 	{ "bind_rules", t_bind_rules },
