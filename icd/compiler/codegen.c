@@ -11,7 +11,6 @@
 #include "codegen_llvm.h"
 #include "builtins_path.h"
 
-#include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Core.h>
@@ -455,14 +454,13 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	LLVMModuleRef m;
 	LLVMTargetMachineRef tm = NULL;
 	LLVMTargetDataRef td = NULL;
-	LLVMMemoryBufferRef out = NULL;
 	struct svmgpu_kernel_meta *kernels = NULL;
 	uint32_t nk = 0;
 	cl_int err = CL_BUILD_PROGRAM_FAILURE;
 	struct launcher_env e = {0};
 	LLVMValueRef sync, seen[256];
 	uint64_t local_total;
-	char *msg = NULL, *dl;
+	char *dl;
 	size_t len;
 
 	pthread_once(&llvm_once, llvm_init);
@@ -533,25 +531,10 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	}
 	guard_divisions(m, e.b);
 	cg_internalise(m, keep_launcher);
-	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
+	err = cg_emit(m, tm, optimize, host_unresolved, LLVMObjectFile, (char **)obj, obj_size,
+		      log);
+	if (err)
 		goto out_builder;
-	}
-	if (!cg_run_passes(m, tm, optimize, log))
-		goto out_builder;
-	if (!cg_check_unresolved(m, host_unresolved, log))
-		goto out_builder;
-	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMObjectFile, &msg, &out)) {
-		cg_append_log(log, "svmgpu: code generation failed: %s\n", msg);
-		goto out_builder;
-	}
-	*obj_size = LLVMGetBufferSize(out);
-	*obj = malloc(*obj_size);
-	if (!*obj) {
-		err = CL_OUT_OF_HOST_MEMORY;
-		goto out_builder;
-	}
-	memcpy(*obj, LLVMGetBufferStart(out), *obj_size);
 	*kernels_out = kernels;
 	*num_kernels = nk;
 	kernels = NULL;
@@ -560,10 +543,6 @@ out_builder:
 	LLVMDisposeBuilder(e.b);
 out:
 	(void)len;
-	if (msg)
-		LLVMDisposeMessage(msg);
-	if (out)
-		LLVMDisposeMemoryBuffer(out);
 	if (td)
 		LLVMDisposeTargetData(td);
 	if (tm)

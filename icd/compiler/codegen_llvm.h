@@ -51,6 +51,13 @@ void cg_internalise(LLVMModuleRef m, bool (*keep)(LLVMValueRef v));
  * the others. False when any could not be. */
 bool cg_check_unresolved(LLVMModuleRef m, const char *(*unresolved)(const char *name),
 			 char **log);
+/* The last steps of both code generators: verifies the module, optimises it,
+ * checks what stays unresolved, emits it as `type` into *out (malloc'd,
+ * NUL-terminated after *size bytes). CL_SUCCESS, CL_BUILD_PROGRAM_FAILURE
+ * (the log says why) or CL_OUT_OF_HOST_MEMORY. */
+cl_int cg_emit(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize,
+	       const char *(*unresolved)(const char *name), LLVMCodeGenFileType type,
+	       char **out, size_t *size, char **log);
 /* The standard O3 (or O0) pipeline for tm's target. */
 bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log);
 

@@ -5,6 +5,7 @@
  * target). */
 #include "codegen_llvm.h"
 
+#include <llvm-c/Analysis.h>
 #include <llvm-c/BitReader.h>
 #include <llvm-c/BitWriter.h>
 #include <llvm-c/Linker.h>
@@ -399,4 +400,42 @@ bool cg_check_unresolved(LLVMModuleRef m, const char *(*unresolved)(const char *
 		}
 	}
 	return ok;
+}
+
+cl_int cg_emit(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize,
+	       const char *(*unresolved)(const char *name), LLVMCodeGenFileType type,
+	       char **out, size_t *size, char **log)
+{
+	LLVMMemoryBufferRef buf = NULL;
+	char *msg = NULL;
+	cl_int err = CL_BUILD_PROGRAM_FAILURE;
+
+	*out = NULL;
+	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
+		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
+		goto done;
+	}
+	LLVMDisposeMessage(msg);
+	msg = NULL;
+	if (!cg_run_passes(m, tm, optimize, log) || !cg_check_unresolved(m, unresolved, log))
+		goto done;
+	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, type, &msg, &buf)) {
+		cg_append_log(log, "svmgpu: code generation failed: %s\n", msg);
+		goto done;
+	}
+	*size = LLVMGetBufferSize(buf);
+	*out = malloc(*size + 1);
+	if (!*out) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto done;
+	}
+	memcpy(*out, LLVMGetBufferStart(buf), *size);
+	(*out)[*size] = 0;
+	err = CL_SUCCESS;
+done:
+	if (msg)
+		LLVMDisposeMessage(msg);
+	if (buf)
+		LLVMDisposeMemoryBuffer(buf);
+	return err;
 }

@@ -12,7 +12,6 @@
 #include "codegen_llvm.h"
 #include "builtins_path.h"
 
-#include <llvm-c/Analysis.h>
 #include <llvm-c/Linker.h>
 #include <llvm-c/Target.h>
 
@@ -260,11 +259,10 @@ cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes,
 	LLVMModuleRef m;
 	LLVMTargetMachineRef tm = NULL;
 	LLVMTargetDataRef td = NULL;
-	LLVMMemoryBufferRef out = NULL;
 	struct svmgpu_kernel_meta *kernels = NULL;
 	uint32_t nk = 0;
 	cl_int err = CL_BUILD_PROGRAM_FAILURE;
-	char *msg = NULL, *dl;
+	char *dl;
 
 	pthread_once(&ptx_once, ptx_init);
 	*kernels_out = NULL;
@@ -302,35 +300,14 @@ cl_int svmgpu_codegen_ptx(size_t n, const void *const *bcs, const size_t *sizes,
 		goto out;
 	}
 	cg_internalise(m, keep_ptx);
-	if (LLVMVerifyModule(m, LLVMReturnStatusAction, &msg)) {
-		cg_append_log(log, "svmgpu: internal error, invalid module: %s\n", msg);
+	err = cg_emit(m, tm, optimize, ptx_unresolved, LLVMAssemblyFile, ptx, ptx_size, log);
+	if (err)
 		goto out;
-	}
-	LLVMDisposeMessage(msg);
-	msg = NULL;
-	if (!cg_run_passes(m, tm, optimize, log) || !cg_check_unresolved(m, ptx_unresolved, log))
-		goto out;
-	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, LLVMAssemblyFile, &msg, &out)) {
-		cg_append_log(log, "svmgpu: PTX generation failed: %s\n", msg);
-		goto out;
-	}
-	*ptx_size = LLVMGetBufferSize(out);
-	*ptx = malloc(*ptx_size + 1);
-	if (!*ptx) {
-		err = CL_OUT_OF_HOST_MEMORY;
-		goto out;
-	}
-	memcpy(*ptx, LLVMGetBufferStart(out), *ptx_size);
-	(*ptx)[*ptx_size] = 0;
 	*kernels_out = kernels;
 	*num_kernels = nk;
 	kernels = NULL;
 	err = CL_SUCCESS;
 out:
-	if (msg)
-		LLVMDisposeMessage(msg);
-	if (out)
-		LLVMDisposeMemoryBuffer(out);
 	if (td)
 		LLVMDisposeTargetData(td);
 	if (tm)
