@@ -8,6 +8,7 @@
  * itself, and clFinish/clWaitForEvents run ready commands instead of
  * sleeping): the common enqueue-then-wait pattern then costs no thread
  * switch. */
+#include "join.h"
 #include "scheduler.h"
 #include "context.h"
 #include "log.h"
@@ -365,18 +366,9 @@ __attribute__((destructor)) static void stop_workers(void)
 	/* A worker still running a command (a kernel that never returns, a
 	 * long copy) must not hold the process's exit: wait a little for each,
 	 * then let exit end them. */
-	for (unsigned i = 0; i < S.num_workers; i++) {
-		struct timespec deadline;
-
-		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_nsec += 100 * 1000 * 1000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
-		}
-		if (pthread_timedjoin_np(S.workers[i], NULL, &deadline) && svmgpu_debug_enabled)
+	for (unsigned i = 0; i < S.num_workers; i++)
+		if (!svmgpu_join_within(S.workers[i], 100) && svmgpu_debug_enabled)
 			svmgpu_log("svmgpu: exiting while a command still runs\n");
-	}
 	S.num_workers = 0;
 }
 

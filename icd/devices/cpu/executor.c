@@ -8,6 +8,7 @@
  * group. Workers pick the open job with the fewest helpers, so concurrent
  * launches share the pool, and spin briefly after a job before they sleep,
  * so back-to-back launches do not pay a wake-up each. */
+#include "join.h"
 #include "executor.h"
 #include "fault.h"
 #include "fiber.h"
@@ -443,18 +444,9 @@ __attribute__((destructor)) static void pool_stop(void)
 	n = P.workers;
 	pthread_cond_broadcast(&P.work_cv);
 	pthread_mutex_unlock(&P.lock);
-	for (unsigned i = 0; i < n; i++) {
-		struct timespec deadline;
-
-		clock_gettime(CLOCK_REALTIME, &deadline);
-		deadline.tv_nsec += 200 * 1000 * 1000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
-		}
-		if (pthread_timedjoin_np(P.threads[i], NULL, &deadline))
+	for (unsigned i = 0; i < n; i++)
+		if (!svmgpu_join_within(P.threads[i], 200))
 			pthread_detach(P.threads[i]);
-	}
 }
 
 /* A forked child has no workers: it runs every launch on the calling thread. */

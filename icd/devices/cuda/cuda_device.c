@@ -257,11 +257,9 @@ static const struct svmgpu_device_ops cuda_offline_ops = {
 
 /* ---- description ---- */
 
-static void fill_desc(struct cuda_device *c, size_t total_mem)
+static void fill_desc(struct cuda_device *c)
 {
 	struct svmgpu_device_desc *d = &c->desc;
-	int cc_major = attr(c, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, 0);
-	int cc_minor = attr(c, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR, 0);
 	int threads = attr(c, CU_DEVICE_ATTRIBUTE_MAX_THREADS_PER_BLOCK, 1024);
 
 	svmgpu_names_joined(&svmgpu_khr_extensions, c->extensions, sizeof(c->extensions));
@@ -333,9 +331,6 @@ static void fill_desc(struct cuda_device *c, size_t total_mem)
 	d->image_support = CL_FALSE;
 	d->pipe_support = CL_FALSE;
 	d->preferred_interop_user_sync = CL_TRUE;
-	(void)cc_major;
-	(void)cc_minor;
-	(void)total_mem;
 }
 
 static struct cuda_device *cuda_device_new(cl_platform_id platform)
@@ -371,7 +366,7 @@ static cl_device_id offline_device(cl_platform_id platform, const char *arch)
 	c->dev.max_mem_alloc_size = 256 * MiB;
 	/* What a GPU with concurrent managed access grants. */
 	c->dev.svm_caps = CL_DEVICE_SVM_COARSE_GRAIN_BUFFER | CL_DEVICE_SVM_FINE_GRAIN_BUFFER;
-	fill_desc(c, 0);
+	fill_desc(c);
 	return &c->dev;
 }
 
@@ -427,7 +422,7 @@ static cl_device_id gpu_device(cl_platform_id platform, const struct svmgpu_cuda
 	c->dev.global_mem_size = total;
 	c->dev.max_mem_alloc_size = total / 4 > 128 * MiB ? total / 4 : 128 * MiB;
 	c->dev.svm_caps = svm_caps(c);
-	fill_desc(c, total);
+	fill_desc(c);
 	return &c->dev;
 }
 
