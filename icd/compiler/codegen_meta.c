@@ -402,6 +402,25 @@ bool cg_check_unresolved(LLVMModuleRef m, const char *(*unresolved)(const char *
 	return ok;
 }
 
+/* SVMGPU_DUMP_IR=file: the optimised module of each build, for those who
+ * work on the code generators (appended; a cached build does not come here). */
+static void dump_module(LLVMModuleRef m)
+{
+	const char *path = getenv("SVMGPU_DUMP_IR");
+	char *text;
+	FILE *f;
+
+	if (!path || !*path)
+		return;
+	f = fopen(path, "ae");
+	if (!f)
+		return;
+	text = LLVMPrintModuleToString(m);
+	fputs(text, f);
+	LLVMDisposeMessage(text);
+	fclose(f);
+}
+
 cl_int cg_emit(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize,
 	       const char *(*unresolved)(const char *name), LLVMCodeGenFileType type,
 	       char **out, size_t *size, char **log)
@@ -419,6 +438,7 @@ cl_int cg_emit(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize,
 	msg = NULL;
 	if (!cg_run_passes(m, tm, optimize, log) || !cg_check_unresolved(m, unresolved, log))
 		goto done;
+	dump_module(m);
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, type, &msg, &buf)) {
 		cg_append_log(log, "svmgpu: code generation failed: %s\n", msg);
 		goto done;

@@ -5,10 +5,13 @@
  *
  *   void __svmgpu_launch_wg_K(void *const *args, struct svmgpu_wg_ctx *ctx);
  *	runs every work-item of one work-group as a plain loop (kernels
- *	without barriers: the loop vectorises);
+ *	without barriers: the loop vectorises), or, for kernels with
+ *	barriers, as one loop per region between barriers (the region form,
+ *	with the work-items' frames in ctx->scratch);
  *   void __svmgpu_launch_wi_K(void *const *args, struct svmgpu_wg_ctx *ctx);
  *	runs one work-item, whose local id the executor has put in
- *	ctx->local_id (kernels with barriers: one fiber per work-item);
+ *	ctx->local_id (kernels with barriers that the region form does
+ *	not take: one fiber per work-item);
  *
  * args[i] points at the value of argument i: for a pointer argument, at the
  * pointer; for a by-value argument, at its bytes; for a __local pointer
@@ -24,7 +27,7 @@
 
 #include <stdint.h>
 
-#define SVMGPU_KERNEL_ABI_VERSION 4
+#define SVMGPU_KERNEL_ABI_VERSION 5
 
 /* Launcher names: the prefix, then the kernel's name. (Distinct from the
  * built-in library's __svmgpu_wg_* helpers, so no kernel name collides.) */
@@ -51,6 +54,11 @@ struct svmgpu_wg_ctx {
 	 * Kernel-scope __local variables are the module's to tell
 	 * (SVMGPU_LOCAL_VAR_SYMBOL). */
 	int (*classify)(struct svmgpu_wg_ctx *ctx, const void *p);
+	/* Region form: a buffer of at least size bytes, the calling thread's
+	 * until its next call (the work-items' frames, which count as private
+	 * memory); NULL when it cannot be had (the launcher then returns and
+	 * the executor fails the command). */
+	void *(*scratch)(struct svmgpu_wg_ctx *ctx, uint64_t size);
 };
 
 #define SVMGPU_ADDR_GLOBAL 0

@@ -70,6 +70,9 @@ struct exec_thread {
 	void **local_ptrs; /* what those point at */
 	uint32_t args_cap;
 	uint64_t skip_job; /* a job this worker could not take part in */
+	char *scratch;     /* region form: the work-items' frames */
+	size_t scratch_cap, scratch_used;
+	size_t scratch_failed; /* the size the last group could not have, or 0 */
 };
 
 static __thread struct exec_thread *tls_thread;
@@ -104,6 +107,7 @@ static void thread_free(void *p)
 
 	svmgpu_fibers_fini(&t->fibers);
 	free(t->local_mem);
+	free(t->scratch);
 	free(t->args);
 	free(t->local_ptrs);
 	free(t);
@@ -145,6 +149,7 @@ static cl_int thread_prepare(struct exec_thread *t, const struct job *j, bool ca
 
 	*args = l->args;
 	t->local_used = j->local_bytes;
+	t->scratch_used = 0;
 	if (l->wi && j->group_items > 1 &&
 	    !svmgpu_fibers_reserve(&t->fibers, j->group_items, caller))
 		return CL_OUT_OF_RESOURCES;
@@ -260,9 +265,38 @@ static int classify(struct svmgpu_wg_ctx *ctx, const void *p)
 		return SVMGPU_ADDR_GLOBAL;
 	if (t->local_used && c >= t->local_mem && c < t->local_mem + t->local_used)
 		return SVMGPU_ADDR_LOCAL;
-	if (svmgpu_fibers_on_stack(&t->fibers, p) || on_thread_stack(t, p))
+	if (svmgpu_fibers_on_stack(&t->fibers, p) || on_thread_stack(t, p) ||
+	    (t->scratch_used && c >= t->scratch && c < t->scratch + t->scratch_used))
 		return SVMGPU_ADDR_PRIVATE;
 	return SVMGPU_ADDR_GLOBAL;
+}
+
+/* ctx->scratch (kernel_abi.h): a buffer kept per thread, grown as groups
+ * need. Zeroed when it grows, so no frame is ever read uninitialised. */
+static void *scratch(struct svmgpu_wg_ctx *ctx, uint64_t size)
+{
+	struct exec_thread *t = tls_thread;
+
+	(void)ctx;
+	if (!t || size > SIZE_MAX / 2)
+		goto fail;
+	if (t->scratch_cap < size) {
+		size_t cap = ((size_t)size + 4095) & ~(size_t)4095;
+		char *p = aligned_alloc(64, cap);
+
+		if (!p)
+			goto fail;
+		memset(p, 0, cap);
+		free(t->scratch);
+		t->scratch = p;
+		t->scratch_cap = cap;
+	}
+	t->scratch_used = size;
+	return t->scratch;
+fail:
+	if (t)
+		t->scratch_failed = size ? size : 1;
+	return NULL;
 }
 
 /* ctx->barrier in the loop form: the compiler only uses that form for kernels
@@ -303,6 +337,16 @@ static __attribute__((noinline)) void run_loop(struct job *j, struct exec_thread
 				guard->armed = 1;
 				l->wg(args, &ctx);
 				guard->armed = 0;
+				if (t->scratch_failed) {
+					char msg[160];
+
+					snprintf(msg, sizeof(msg), "cannot allocate %zu bytes for "
+						 "the work-items' state across barriers",
+						 t->scratch_failed);
+					t->scratch_failed = 0;
+					job_fail(j, CL_OUT_OF_RESOURCES, msg);
+					return;
+				}
 			} else if (svmgpu_fibers_run_group(&t->fibers, l->wi, args, &ctx, guard)) {
 				char msg[160];
 
@@ -550,6 +594,7 @@ static cl_int job_init(struct job *j, const struct svmgpu_launch *l, bool *empty
 	c->work_dim = l->work_dim;
 	c->barrier = barrier_loop;
 	c->classify = classify;
+	c->scratch = scratch;
 	j->groups = 1;
 	*items = 1;
 	*empty = false;

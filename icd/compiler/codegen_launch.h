@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/* Inside the code generator plugin: the launchers of the host target
+ * (kernel_abi.h), which the executor calls once per work-group
+ * (codegen_launch.c), and the region form of kernels with barriers
+ * (codegen_regions.c). */
+#ifndef SVMGPU_CODEGEN_LAUNCH_H
+#define SVMGPU_CODEGEN_LAUNCH_H
+
+#include "codegen_llvm.h"
+#include "kernel_abi.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct launcher_env {
+	LLVMContextRef ctx;
+	LLVMModuleRef m;
+	LLVMBuilderRef b;
+	LLVMTargetDataRef td;
+	LLVMTypeRef i8, i32, i64, ptr, voidt;
+	LLVMValueRef wi;          /* the thread-local work-item state */
+	LLVMValueRef tls_address; /* llvm.threadlocal.address.p0 */
+	LLVMTypeRef tls_address_type;
+	LLVMValueRef sync;        /* SVMGPU_WG_SYNC_SYMBOL, or NULL */
+	const char *host_cpu, *host_features;
+};
+
+/* A loop over the work-items of a group: for (z) for (y) for (x). */
+struct item_loop {
+	LLVMValueRef f;
+	LLVMValueRef n[3];  /* the group's local size, each at least 1 */
+	LLVMValueRef iv[3]; /* the work-item's local id */
+	LLVMBasicBlockRef head[3], latch[3], exit;
+};
+
+/* base + offset bytes. */
+LLVMValueRef cg_byte_gep(struct launcher_env *e, LLVMValueRef base, size_t offset);
+LLVMValueRef cg_load_i64(struct launcher_env *e, LLVMValueRef base, size_t offset);
+/* Compiles f for the host CPU. */
+void cg_set_host_attributes(struct launcher_env *e, LLVMValueRef f);
+/* Does fn reach the work-group synchronisation (e->sync)? */
+bool cg_reaches_sync(struct launcher_env *e, LLVMValueRef fn);
+/* A new launcher prefix+kernel name(args, ctx), its entry filling the
+ * work-item state from ctx; the builder is left in the entry. */
+LLVMValueRef cg_new_launcher(struct launcher_env *e, LLVMValueRef kernel, const char *prefix,
+			     LLVMValueRef *args, LLVMValueRef *ctx);
+/* The kernel's arguments loaded from args[] (a byval one: its address);
+ * malloc'd, NULL when out of memory. */
+LLVMValueRef *cg_load_args(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef args);
+/* Opens the loop nest from the current block, over ctx's local size, with
+ * the work-item state's local id set; the builder is left in its body. */
+void cg_begin_item_loop(struct launcher_env *e, LLVMValueRef f, LLVMValueRef ctx,
+			struct item_loop *lp);
+/* Closes it from the current block; the builder is left after the loop. */
+void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp);
+
+/* The loop form: every work-item of the group in turn (kernels without
+ * barriers). */
+bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel);
+/* The fiber form: one work-item. */
+bool cg_build_fiber_launcher(struct launcher_env *e, LLVMValueRef kernel);
+/* Before the region form: everything that reaches a barrier is inlined into
+ * its callers (then scalars of their frames are registers again). */
+bool cg_inline_sync_paths(struct launcher_env *e, LLVMTargetMachineRef tm, char **log);
+/* The region form (codegen_regions.c): the kernel is cut at its barriers
+ * into regions that each run as a loop over the group's work-items, with
+ * what lives across a barrier in per-work-item frames. On success the kernel
+ * function is gone (only its launcher remains); false when the kernel does
+ * not fit the form (then it is unchanged in meaning, for the fiber form). */
+struct region_info {
+	unsigned barriers;   /* the barriers that cut the kernel */
+	uint64_t frame_size; /* bytes per work-item that live across them */
+};
+bool cg_build_region_launcher(struct launcher_env *e, LLVMValueRef kernel,
+			      struct region_info *info);
+
+#endif
