@@ -215,7 +215,7 @@ static cl_int local_size(cl_command_queue q, cl_kernel k, cl_uint work_dim,
 			lsize[0] = lsize[1] = lsize[2] = 1;
 			return CL_SUCCESS;
 		} else {
-			svmgpu_cpu_pick_local_size(work_dim, gsize, max, lsize);
+			svmgpu_cpu_pick_local_size(work_dim, gsize, max, k->meta->uses_barrier, lsize);
 			return CL_SUCCESS;
 		}
 		for (cl_uint d = 0; d < 3 && uniform && !empty; d++)

@@ -92,7 +92,7 @@ bool cg_inline_sync_paths(struct launcher_env *e, LLVMTargetMachineRef tm, char 
 					LLVMCreateEnumAttribute(e->ctx, always, 0));
 	}
 	opts = LLVMCreatePassBuilderOptions();
-	err = LLVMRunPasses(e->m, "always-inline,function(sroa)", tm, opts);
+	err = LLVMRunPasses(e->m, "always-inline,function(sroa,early-cse)", tm, opts);
 	LLVMDisposePassBuilderOptions(opts);
 	if (err) {
 		char *msg = LLVMGetErrorMessage(err);
@@ -271,8 +271,74 @@ static bool storable(LLVMValueRef v)
 	       k != LLVMLabelTypeKind;
 }
 
-/* A value used outside its block: stored after its definition, loaded
- * before each such use. */
+/* Whether p points into the work-item state (kernel_abi.h), which only the
+ * launchers write: what is loaded from there is the same wherever it is
+ * loaded in the work-item's regions. */
+static bool in_wi_state(struct regions *r, LLVMValueRef p)
+{
+	while (LLVMIsAGetElementPtrInst(p))
+		p = LLVMGetOperand(p, 0);
+	return p == r->e->wi || (LLVMIsACallInst(p) && LLVMGetCalledValue(p) == r->e->tls_address &&
+				 LLVMGetOperand(p, 0) == r->e->wi);
+}
+
+#define REMAT_DEPTH 8
+
+/* Whether v can be computed again where it is used (cheaper than keeping it
+ * in the frame): arithmetic on arguments, constants and the work-item
+ * state, such as get_local_id(0) and what is derived from it. */
+static bool rematerialisable(struct regions *r, LLVMValueRef v, int depth)
+{
+	if (!LLVMIsAInstruction(v))
+		return true; /* constants, globals, arguments */
+	if (depth > REMAT_DEPTH)
+		return false;
+	switch (LLVMGetInstructionOpcode(v)) {
+	case LLVMLoad:
+		if (LLVMGetVolatile(v) || !in_wi_state(r, LLVMGetOperand(v, 0)))
+			return false;
+		break;
+	case LLVMCall:
+		return LLVMGetCalledValue(v) == r->e->tls_address &&
+		       LLVMGetOperand(v, 0) == r->e->wi;
+	case LLVMAdd: case LLVMSub: case LLVMMul: case LLVMShl: case LLVMLShr: case LLVMAShr:
+	case LLVMAnd: case LLVMOr: case LLVMXor: case LLVMGetElementPtr: case LLVMTrunc:
+	case LLVMZExt: case LLVMSExt: case LLVMPtrToInt: case LLVMIntToPtr: case LLVMBitCast:
+	case LLVMAddrSpaceCast: case LLVMICmp: case LLVMSelect: case LLVMFreeze:
+		break;
+	default:
+		return false;
+	}
+	for (int i = 0; i < LLVMGetNumOperands(v); i++)
+		if (!rematerialisable(r, LLVMGetOperand(v, (unsigned)i), depth + 1))
+			return false;
+	return true;
+}
+
+/* A copy of v's computation just before `before`. */
+static LLVMValueRef rematerialise(struct regions *r, LLVMValueRef v, LLVMValueRef before)
+{
+	int n = LLVMGetNumOperands(v);
+	LLVMValueRef c;
+
+	if (!LLVMIsAInstruction(v))
+		return v;
+	c = LLVMInstructionClone(v);
+	for (int i = 0; i < n; i++) {
+		LLVMValueRef op = LLVMGetOperand(v, (unsigned)i);
+		LLVMValueRef copy = rematerialise(r, op, before);
+
+		if (copy != op)
+			LLVMSetOperand(c, (unsigned)i, copy);
+	}
+	LLVMPositionBuilderBefore(r->e->b, before);
+	LLVMInsertIntoBuilder(r->e->b, c);
+	return c;
+}
+
+/* A value used outside its block: computed again before each such use where
+ * that is cheap, else stored after its definition and loaded before each
+ * such use. */
 static bool demote_value(struct regions *r, LLVMValueRef in)
 {
 	LLVMBuilderRef b = r->e->b;
@@ -300,6 +366,17 @@ static bool demote_value(struct regions *r, LLVMValueRef in)
 	}
 	if (!n)
 		return true;
+	if (rematerialisable(r, in, 0)) {
+		for (size_t i = 0; i < n; i++) {
+			LLVMValueRef copy = rematerialise(r, in, users[i]);
+
+			for (int k = 0; k < LLVMGetNumOperands(users[i]); k++)
+				if (LLVMGetOperand(users[i], (unsigned)k) == in)
+					LLVMSetOperand(users[i], (unsigned)k, copy);
+		}
+		free(users);
+		return true;
+	}
 	slot = entry_alloca(r, LLVMTypeOf(in));
 	LLVMPositionBuilderBefore(b, LLVMGetNextInstruction(in));
 	LLVMBuildStore(b, in, slot);
@@ -681,41 +758,48 @@ static LLVMValueRef get_scratch(struct regions *r, LLVMValueRef f, LLVMValueRef 
 	return buf;
 }
 
-/* The lowest state of any work-item (DONE when all are). */
+/* The lowest state of any work-item (DONE when all are), and whether every
+ * work-item is in it (*same). */
 static LLVMValueRef lowest_state(struct regions *r, LLVMValueRef f, LLVMValueRef resume,
-				 LLVMValueRef total)
+				 LLVMValueRef total, LLVMValueRef *same)
 {
 	struct launcher_env *e = r->e;
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
 	LLVMBasicBlockRef scan = LLVMAppendBasicBlockInContext(e->ctx, f, "scan");
 	LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(e->ctx, f, "scanned");
-	LLVMValueRef i, s, v, i1, s1;
+	LLVMValueRef i, lo, hi, v, i1, lo1, hi1;
 
 	LLVMBuildBr(e->b, scan);
 	LLVMPositionBuilderAtEnd(e->b, scan);
 	i = LLVMBuildPhi(e->b, e->i64, "");
-	s = LLVMBuildPhi(e->b, e->i32, "");
+	lo = LLVMBuildPhi(e->b, e->i32, "");
+	hi = LLVMBuildPhi(e->b, e->i32, "");
 	v = LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i32, resume, &i, 1, ""), "");
-	s1 = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntULT, v, s, ""), v, s, "");
+	lo1 = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntULT, v, lo, ""), v, lo, "");
+	hi1 = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntUGT, v, hi, ""), v, hi, "");
 	i1 = LLVMBuildAdd(e->b, i, LLVMConstInt(e->i64, 1, 0), "");
 	LLVMAddIncoming(i, (LLVMValueRef[]){LLVMConstInt(e->i64, 0, 0), i1},
 			(LLVMBasicBlockRef[]){from, scan}, 2);
-	LLVMAddIncoming(s, (LLVMValueRef[]){LLVMConstInt(e->i32, DONE, 0), s1},
+	LLVMAddIncoming(lo, (LLVMValueRef[]){LLVMConstInt(e->i32, DONE, 0), lo1},
+			(LLVMBasicBlockRef[]){from, scan}, 2);
+	LLVMAddIncoming(hi, (LLVMValueRef[]){LLVMConstInt(e->i32, 0, 0), hi1},
 			(LLVMBasicBlockRef[]){from, scan}, 2);
 	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntULT, i1, total, ""), scan, out);
 	LLVMPositionBuilderAtEnd(e->b, out);
-	return s1;
+	*same = LLVMBuildICmp(e->b, LLVMIntEQ, lo1, hi1, "uniform");
+	return lo1;
 }
 
-/* Region `state`'s loop: every work-item waiting there runs it. */
+/* Region `state`'s loop: every work-item waiting there runs it (checked:
+ * only those; else all are). */
 static void region_loop(struct regions *r, LLVMValueRef f, LLVMValueRef ctx, LLVMValueRef R,
 			LLVMValueRef *argv, LLVMValueRef buf, LLVMValueRef resume, unsigned state,
-			LLVMBasicBlockRef pick)
+			bool checked, LLVMBasicBlockRef pick)
 {
 	struct launcher_env *e = r->e;
 	unsigned n = LLVMCountParams(R);
-	LLVMValueRef *callv = calloc(n, sizeof(*callv)), idx, slot, run;
-	LLVMBasicBlockRef yes, next;
+	LLVMValueRef *callv = calloc(n, sizeof(*callv)), idx, slot;
+	LLVMBasicBlockRef next = NULL;
 	struct item_loop lp;
 
 	cg_begin_item_loop(e, f, ctx, &lp);
@@ -726,12 +810,16 @@ static void region_loop(struct regions *r, LLVMValueRef f, LLVMValueRef ctx, LLV
 					lp.n[0], ""),
 			   lp.iv[0], "item");
 	slot = LLVMBuildGEP2(e->b, e->i32, resume, &idx, 1, "");
-	run = LLVMBuildICmp(e->b, LLVMIntEQ, LLVMBuildLoad2(e->b, e->i32, slot, ""),
-			    LLVMConstInt(e->i32, state, 0), "");
-	yes = LLVMAppendBasicBlockInContext(e->ctx, f, "run");
-	next = LLVMAppendBasicBlockInContext(e->ctx, f, "next");
-	LLVMBuildCondBr(e->b, run, yes, next);
-	LLVMPositionBuilderAtEnd(e->b, yes);
+	if (checked) {
+		LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(e->ctx, f, "run");
+		LLVMValueRef run = LLVMBuildICmp(e->b, LLVMIntEQ,
+						 LLVMBuildLoad2(e->b, e->i32, slot, ""),
+						 LLVMConstInt(e->i32, state, 0), "");
+
+		next = LLVMAppendBasicBlockInContext(e->ctx, f, "next");
+		LLVMBuildCondBr(e->b, run, yes, next);
+		LLVMPositionBuilderAtEnd(e->b, yes);
+	}
 	if (callv) {
 		for (unsigned i = 0; i + 2 < n; i++)
 			callv[i] = argv[i];
@@ -744,8 +832,10 @@ static void region_loop(struct regions *r, LLVMValueRef f, LLVMValueRef ctx, LLV
 		LLVMBuildStore(e->b, LLVMBuildCall2(e->b, LLVMGlobalGetValueType(R), R, callv, n, ""),
 			       slot);
 	}
-	LLVMBuildBr(e->b, next);
-	LLVMPositionBuilderAtEnd(e->b, next);
+	if (checked) {
+		LLVMBuildBr(e->b, next);
+		LLVMPositionBuilderAtEnd(e->b, next);
+	}
 	cg_end_item_loop(e, &lp);
 	LLVMBuildBr(e->b, pick);
 	free(callv);
@@ -755,7 +845,7 @@ static void build_launcher_body(struct regions *r, LLVMValueRef f, LLVMValueRef 
 				LLVMValueRef R, LLVMValueRef *argv)
 {
 	struct launcher_env *e = r->e;
-	LLVMValueRef total = LLVMConstInt(e->i64, 1, 0), buf, resume, state, sw;
+	LLVMValueRef total = LLVMConstInt(e->i64, 1, 0), buf, resume, state, same, sw;
 	LLVMBasicBlockRef pick, done;
 
 	for (int d = 0; d < 3; d++)
@@ -776,14 +866,20 @@ static void build_launcher_body(struct regions *r, LLVMValueRef f, LLVMValueRef 
 	done = LLVMAppendBasicBlockInContext(e->ctx, f, "done");
 	LLVMBuildBr(e->b, pick);
 	LLVMPositionBuilderAtEnd(e->b, pick);
-	state = lowest_state(r, f, resume, total);
+	state = lowest_state(r, f, resume, total, &same);
 	sw = LLVMBuildSwitch(e->b, state, done, (unsigned)r->ncuts + 1);
 	for (unsigned k = 0; k <= r->ncuts; k++) {
 		LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(e->ctx, f, "region");
+		LLVMBasicBlockRef all = LLVMAppendBasicBlockInContext(e->ctx, f, "region.all");
+		LLVMBasicBlockRef some = LLVMAppendBasicBlockInContext(e->ctx, f, "region.some");
 
 		LLVMAddCase(sw, LLVMConstInt(e->i32, k, 0), bb);
 		LLVMPositionBuilderAtEnd(e->b, bb);
-		region_loop(r, f, ctx, R, argv, buf, resume, k, pick);
+		LLVMBuildCondBr(e->b, same, all, some);
+		LLVMPositionBuilderAtEnd(e->b, all);
+		region_loop(r, f, ctx, R, argv, buf, resume, k, false, pick);
+		LLVMPositionBuilderAtEnd(e->b, some);
+		region_loop(r, f, ctx, R, argv, buf, resume, k, true, pick);
 	}
 	LLVMPositionBuilderAtEnd(e->b, done);
 	LLVMBuildRetVoid(e->b);

@@ -794,7 +794,7 @@ static void test_pick(void)
 
 			for (uint32_t d = 0; d < dim; d++)
 				gs[d] = shapes[i][1 + d];
-			svmgpu_cpu_pick_local_size(dim, gs, maxes[m], ls);
+			svmgpu_cpu_pick_local_size(dim, gs, maxes[m], m & 1, ls);
 			for (int d = 0; d < 3; d++) {
 				if (ls[d] < 1 || gs[d] % ls[d] || (d >= (int)dim && ls[d] != 1))
 					bad++;
@@ -813,15 +813,17 @@ static void test_pick(void)
 	{
 		uint64_t gs[3] = { 1 << 20, 1, 1 }, ls[3];
 
-		svmgpu_cpu_pick_local_size(1, gs, 4096, ls);
-		CHECK(ls[0] >= 64 && ls[0] <= 4096, "1M items: groups of %" PRIu64, ls[0]);
+		svmgpu_cpu_pick_local_size(1, gs, 4096, false, ls);
+		CHECK(ls[0] >= 1024 && ls[0] <= 4096, "1M items: groups of %" PRIu64, ls[0]);
+		svmgpu_cpu_pick_local_size(1, gs, 4096, true, ls);
+		CHECK(ls[0] >= 64 && ls[0] <= 256, "1M items as fibers: groups of %" PRIu64, ls[0]);
 		gs[0] = 4096;
 		gs[1] = 4096;
-		svmgpu_cpu_pick_local_size(2, gs, 4096, ls);
+		svmgpu_cpu_pick_local_size(2, gs, 4096, false, ls);
 		CHECK(ls[0] >= 64 && ls[1] == 1, "4096x4096: (%" PRIu64 ",%" PRIu64 ")", ls[0],
 		      ls[1]);
 		gs[0] = 256;
-		svmgpu_cpu_pick_local_size(1, gs, 4096, ls);
+		svmgpu_cpu_pick_local_size(1, gs, 4096, false, ls);
 		CHECK(256 / ls[0] >= 2 || svmgpu_cpu_thread_count() == 1,
 		      "256 items still make several groups (%" PRIu64 ")", ls[0]);
 	}

@@ -61,9 +61,10 @@ cl_int svmgpu_cpu_execute(const struct svmgpu_launch *l, char *msg, size_t msg_s
  * dimension (uniform groups), at most max_wg_size work-items, as much of it as
  * possible in dimension 0 (the loop that vectorises), large enough to make the
  * per-group cost negligible, small enough to give every pool thread several
- * groups. Dimensions from work_dim up get 1. */
+ * groups (fibers: groups of at most 256, each work-item a stack). Dimensions
+ * from work_dim up get 1. */
 void svmgpu_cpu_pick_local_size(uint32_t work_dim, const uint64_t global_size[3],
-				uint64_t max_wg_size, uint64_t local_size[3]);
+				uint64_t max_wg_size, bool fibers, uint64_t local_size[3]);
 
 /* The number of threads that run work-groups (the pool and the caller). */
 unsigned svmgpu_cpu_thread_count(void);
