@@ -31,7 +31,6 @@
 #include <string.h>
 
 #define DONE 0xffffffffu
-#define FRAME_ALIGN 16u
 
 struct cut {
 	LLVMValueRef call;           /* the barrier */
@@ -594,9 +593,10 @@ out:
 
 /* ---- the region function ---- */
 
+/* Frames follow each other: their size is a multiple of their alignment. */
 static void lay_out_frame(struct regions *r)
 {
-	uint64_t off = 0;
+	uint64_t off = 0, frame_align = 4; /* the states after the frames: 4 bytes each */
 
 	for (size_t i = 0; i < r->nslots; i++) {
 		struct slot *s = &r->slots[i];
@@ -611,8 +611,10 @@ static void lay_out_frame(struct regions *r)
 		off = (off + align - 1) / align * align;
 		s->offset = off;
 		off += LLVMABISizeOfType(r->e->td, t) * count;
+		if (align > frame_align)
+			frame_align = align;
 	}
-	r->frame_size = (off + FRAME_ALIGN - 1) / FRAME_ALIGN * FRAME_ALIGN;
+	r->frame_size = (off + frame_align - 1) / frame_align * frame_align;
 }
 
 static bool is_enum_attr(LLVMAttributeRef a, const char *name)

@@ -54,10 +54,10 @@ struct svmgpu_wg_ctx {
 	 * Kernel-scope __local variables are the module's to tell
 	 * (SVMGPU_LOCAL_VAR_SYMBOL). */
 	int (*classify)(struct svmgpu_wg_ctx *ctx, const void *p);
-	/* Region form: a buffer of at least size bytes, the calling thread's
-	 * until its next call (the work-items' frames, which count as private
-	 * memory); NULL when it cannot be had (the launcher then returns and
-	 * the executor fails the command). */
+	/* Region form: a page-aligned buffer of at least size bytes, the
+	 * calling thread's until its next call (the work-items' frames, which
+	 * count as private memory); NULL when it cannot be had (the launcher
+	 * then returns and the executor fails the command). */
 	void *(*scratch)(struct svmgpu_wg_ctx *ctx, uint64_t size);
 };
 

@@ -282,7 +282,7 @@ static void *scratch(struct svmgpu_wg_ctx *ctx, uint64_t size)
 		goto fail;
 	if (t->scratch_cap < size) {
 		size_t cap = ((size_t)size + 4095) & ~(size_t)4095;
-		char *p = aligned_alloc(64, cap);
+		char *p = aligned_alloc(4096, cap);
 
 		if (!p)
 			goto fail;
