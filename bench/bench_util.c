@@ -32,6 +32,10 @@ double median_of(sample_fn fn, struct plat *p)
 
 	if (p && !p->ok)
 		return NAN;
+	/* Both platforms live in this process: let the other's threads, which
+	 * may spin a while after their last command, go to sleep first, so
+	 * that they do not take the cores from this one's figure. */
+	nanosleep(&(struct timespec){.tv_nsec = 50 * 1000 * 1000}, NULL);
 	if (isnan(fn(p))) /* warm-up; an error ends the figure */
 		return NAN;
 	for (int i = 0; i < n; i++) {

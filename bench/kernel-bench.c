@@ -4,7 +4,9 @@
  * round trip and enqueue throughput of an empty kernel, streaming kernels on
  * SVM (vecadd, saxpy on malloc'd memory where the device has fine-grain
  * system SVM, on clSVMAlloc memory otherwise) against this machine's memcpy,
- * a local-memory reduction, a naive sgemm, a linked-list walk, atomics, and
+ * vecadd again on clSVMAlloc memory on both (the same kind of memory: both
+ * ask for transparent huge pages, which malloc'd memory does not get), a
+ * local-memory reduction, a naive sgemm, a linked-list walk, atomics, and
  * a cached rebuild of a program. */
 #include "bench_util.h"
 
@@ -48,9 +50,10 @@ static const char *source =
 	"  out[get_global_id(0)] = s; }\n"
 	"__kernel void count(__global int *counter) { atomic_inc(counter); }\n";
 
-enum { K_EMPTY, K_VECADD, K_SAXPY, K_REDUCE, K_SGEMM, K_WALK, K_COUNT, K_NUM };
+/* K_VECADD_SVM: vecadd on clSVMAlloc buffers on both platforms. */
+enum { K_EMPTY, K_VECADD, K_SAXPY, K_REDUCE, K_SGEMM, K_WALK, K_COUNT, K_VECADD_SVM, K_NUM };
 static const char *const names[K_NUM] = {"empty", "vecadd", "saxpy", "reduce",
-					 "sgemm", "walk", "count"};
+					 "sgemm", "walk", "count", "vecadd"};
 
 struct kstate {
 	cl_program prog;
@@ -58,6 +61,7 @@ struct kstate {
 	bool system_svm; /* malloc'd memory works for kernels */
 	float *a, *b, *c;
 	float *ga, *gb, *gc;
+	float *svm[3]; /* clSVMAlloc'd whatever the device supports: a, b, c */
 	void *nodes, **heads;
 	int *counter, *out;
 };
@@ -117,6 +121,14 @@ static double s_vecadd(struct plat *p)
 	double us = run1(p, K_VECADD, 1, &g, NULL);
 
 	return 12.0 * N / (us * 1e3); /* GB/s: two reads and a write */
+}
+
+static double s_vecadd_svm(struct plat *p)
+{
+	size_t g = N;
+	double us = run1(p, K_VECADD_SVM, 1, &g, NULL);
+
+	return 12.0 * N / (us * 1e3);
 }
 
 static double s_saxpy(struct plat *p)
@@ -206,6 +218,9 @@ static bool set_args(struct plat *p)
 		       clSetKernelArgSVMPointer(s->k[K_VECADD], 0, s->a) |
 			       clSetKernelArgSVMPointer(s->k[K_VECADD], 1, s->b) |
 			       clSetKernelArgSVMPointer(s->k[K_VECADD], 2, s->c) |
+			       clSetKernelArgSVMPointer(s->k[K_VECADD_SVM], 0, s->svm[0]) |
+			       clSetKernelArgSVMPointer(s->k[K_VECADD_SVM], 1, s->svm[1]) |
+			       clSetKernelArgSVMPointer(s->k[K_VECADD_SVM], 2, s->svm[2]) |
 			       clSetKernelArg(s->k[K_SAXPY], 0, sizeof(scale), &scale) |
 			       clSetKernelArgSVMPointer(s->k[K_SAXPY], 1, s->a) |
 			       clSetKernelArgSVMPointer(s->k[K_SAXPY], 2, s->c) |
@@ -255,6 +270,9 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 	s->a = alloc(p, N * sizeof(float));
 	s->b = alloc(p, N * sizeof(float));
 	s->c = alloc(p, N * sizeof(float));
+	for (int i = 0; i < 3; i++)
+		s->svm[i] = clSVMAlloc(p->ctx, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
+					 N * sizeof(float), 0);
 	s->ga = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
 	s->gb = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
 	s->gc = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
@@ -262,7 +280,8 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 	s->heads = alloc(p, 1024 * sizeof(void *));
 	s->out = alloc(p, 1024 * sizeof(int));
 	s->counter = alloc(p, sizeof(int));
-	if (!s->a || !s->b || !s->c || !s->ga || !s->gb || !s->gc || !s->nodes || !s->heads ||
+	if (!s->a || !s->b || !s->c || !s->svm[0] || !s->svm[1] || !s->svm[2] || !s->ga ||
+	    !s->gb || !s->gc || !s->nodes || !s->heads ||
 	    !s->out || !s->counter) {
 		failed(p, "allocation", CL_OUT_OF_RESOURCES);
 		return;
@@ -271,6 +290,9 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 		s->a[i] = (float)(i % 1000);
 		s->b[i] = 1.0f;
 		s->c[i] = 0.0f;
+		s->svm[0][i] = s->a[i];
+		s->svm[1][i] = 1.0f;
+		s->svm[2][i] = 0.0f;
 	}
 	for (size_t i = 0; i < SGEMM_N * SGEMM_N; i++) {
 		s->ga[i] = 1.0f;
@@ -291,6 +313,9 @@ static void teardown(struct plat *p, struct kstate *s)
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		if (bufs[i])
 			release(p, bufs[i]);
+	for (int i = 0; i < 3; i++)
+		if (s->svm[i])
+			clSVMFree(p->ctx, s->svm[i]);
 	for (int k = 0; k < K_NUM; k++)
 		if (s->k[k])
 			clReleaseKernel(s->k[k]);
@@ -335,6 +360,8 @@ int main(int argc, char **argv)
 		{"empty kernel enqueue, per kernel", "us", s_enqueue, TIME, NULL, NULL},
 		{"vecadd, 16M floats", "GB/s", s_vecadd, RATE, &host_memcpy, "memcpy"},
 		{"saxpy, 16M floats", "GB/s", s_saxpy, RATE, &host_memcpy, "memcpy"},
+		{"vecadd, 16M floats, both clSVMAlloc", "GB/s", s_vecadd_svm, RATE, &host_memcpy,
+		 "memcpy"},
 		{"local-memory reduction, 16M floats", "GB/s", s_reduce, RATE, NULL, NULL},
 		{"naive sgemm 512x512", "GF/s", s_sgemm, RATE, NULL, NULL},
 		{"linked-list walk, 1M nodes", "M/s", s_walk, RATE, NULL, NULL},
