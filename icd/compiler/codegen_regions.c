@@ -10,7 +10,7 @@
  * The kernel, with everything that reaches a barrier inlined into it, is
  * rewritten into a function R(args..., frame, state) that starts at region
  * `state` (0: the kernel's entry, k: after barrier k) and returns the next
- * one (the barrier it stopped at, or DONE). First every value that crosses
+ * one (the barrier it stopped at, or REGION_DONE). First every value that crosses
  * a block boundary is demoted to an alloca (as LLVM's reg2mem does), and
  * blocks end at each barrier; then a liveness analysis over those allocas
  * finds the ones live across a barrier, and they move to the work-item's
@@ -23,39 +23,13 @@
  * as in the fiber form, and even barriers that only some work-items reach
  * (undefined in OpenCL) end. Each region's loop calls R with a constant
  * state, so after inlining it holds that region's code only. */
-#include "codegen_launch.h"
+#include "codegen_regions.h"
 
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define DONE 0xffffffffu
-
-struct cut {
-	LLVMValueRef call;           /* the barrier */
-	LLVMBasicBlockRef before, after;
-};
-
-struct slot {
-	LLVMValueRef alloca;
-	bool escapes; /* used other than by whole loads and stores */
-	bool frame;   /* lives across a barrier: in the work-item's frame */
-	uint64_t offset;
-};
-
-struct regions {
-	struct launcher_env *e;
-	LLVMValueRef fn;
-	LLVMBasicBlockRef entry;
-	struct cut *cuts;
-	size_t ncuts;
-	struct slot *slots;
-	size_t nslots;
-	uint64_t frame_size;
-};
-
-static void *grow(void *p, size_t *cap, size_t n, size_t size)
+void *cg_grow(void *p, size_t *cap, size_t n, size_t size)
 {
 	void *q;
 	size_t c;
@@ -197,7 +171,7 @@ static bool demote_phis(struct regions *r)
 	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in && LLVMIsAPHINode(in);
 		     in = LLVMGetNextInstruction(in)) {
-			LLVMValueRef *p = grow(phis, &cap, n, sizeof(*p));
+			LLVMValueRef *p = cg_grow(phis, &cap, n, sizeof(*p));
 
 			if (!p) {
 				free(phis);
@@ -240,7 +214,7 @@ static bool split_at_barriers(struct regions *r)
 
 			if (!is_sync_call(r, in))
 				continue;
-			c = grow(r->cuts, &cap, r->ncuts, sizeof(*c));
+			c = cg_grow(r->cuts, &cap, r->ncuts, sizeof(*c));
 			if (!c)
 				return false;
 			r->cuts = c;
@@ -270,13 +244,47 @@ static bool storable(LLVMValueRef v)
 	       k != LLVMLabelTypeKind;
 }
 
-/* Whether p points into the work-item state (kernel_abi.h), which only the
- * launchers write: what is loaded from there is the same wherever it is
- * loaded in the work-item's regions. */
-static bool in_wi_state(struct regions *r, LLVMValueRef p)
+/* The constant byte offset a GEP adds, or false. */
+static bool gep_offset(struct regions *r, LLVMValueRef gep, long *offset)
 {
-	while (LLVMIsAGetElementPtrInst(p))
+	LLVMTypeRef t = LLVMGetGEPSourceElementType(gep);
+	int n = LLVMGetNumOperands(gep);
+
+	for (int i = 1; i < n; i++) {
+		LLVMValueRef idx = LLVMGetOperand(gep, (unsigned)i);
+		long k;
+
+		if (!LLVMIsAConstantInt(idx))
+			return false;
+		k = (long)LLVMConstIntGetSExtValue(idx);
+		if (i == 1) {
+			*offset += k * (long)LLVMABISizeOfType(r->e->td, t);
+		} else if (LLVMGetTypeKind(t) == LLVMStructTypeKind) {
+			*offset += (long)LLVMOffsetOfElement(r->e->td, t, (unsigned)k);
+			t = LLVMStructGetTypeAtIndex(t, (unsigned)k);
+		} else if (LLVMGetTypeKind(t) == LLVMArrayTypeKind ||
+			   LLVMGetTypeKind(t) == LLVMVectorTypeKind) {
+			t = LLVMGetElementType(t);
+			*offset += k * (long)LLVMABISizeOfType(r->e->td, t);
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* The work-item state is written by the launchers only: what is loaded from
+ * there is the same wherever the work-item loads it. */
+bool cg_in_wi_state(struct regions *r, LLVMValueRef p, long *offset)
+{
+	bool known = true;
+	long off = 0;
+
+	while (LLVMIsAGetElementPtrInst(p)) {
+		known = known && gep_offset(r, p, &off);
 		p = LLVMGetOperand(p, 0);
+	}
+	*offset = known ? off : -1;
 	return p == r->e->wi || (LLVMIsACallInst(p) && LLVMGetCalledValue(p) == r->e->tls_address &&
 				 LLVMGetOperand(p, 0) == r->e->wi);
 }
@@ -288,13 +296,15 @@ static bool in_wi_state(struct regions *r, LLVMValueRef p)
  * state, such as get_local_id(0) and what is derived from it. */
 static bool rematerialisable(struct regions *r, LLVMValueRef v, int depth)
 {
+	long offset;
+
 	if (!LLVMIsAInstruction(v))
 		return true; /* constants, globals, arguments */
 	if (depth > REMAT_DEPTH)
 		return false;
 	switch (LLVMGetInstructionOpcode(v)) {
 	case LLVMLoad:
-		if (LLVMGetVolatile(v) || !in_wi_state(r, LLVMGetOperand(v, 0)))
+		if (LLVMGetVolatile(v) || !cg_in_wi_state(r, LLVMGetOperand(v, 0), &offset))
 			return false;
 		break;
 	case LLVMCall:
@@ -355,7 +365,7 @@ static bool demote_value(struct regions *r, LLVMValueRef in)
 			seen |= users[i] == user;
 		if (seen)
 			continue;
-		p = grow(users, &cap, n, sizeof(*p));
+		p = cg_grow(users, &cap, n, sizeof(*p));
 		if (!p) {
 			free(users);
 			return false;
@@ -404,191 +414,6 @@ static bool demote_values(struct regions *r)
 				return false;
 		}
 	return true;
-}
-
-/* ---- which allocas live across a barrier ---- */
-
-/* A pointer and what it numbers, sorted by pointer for lookups. */
-struct key {
-	const void *p;
-	size_t index;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)((const struct key *)a)->p;
-	uintptr_t y = (uintptr_t)((const struct key *)b)->p;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The number of p in the sorted keys, or -1. */
-static long find(const struct key *keys, size_t n, const void *p)
-{
-	struct key k = {p, 0};
-	const struct key *hit = bsearch(&k, keys, n, sizeof(*keys), cmp_key);
-
-	return hit ? (long)hit->index : -1;
-}
-
-static bool is_lifetime(LLVMValueRef in)
-{
-	LLVMValueRef callee;
-	size_t len;
-	const char *name;
-
-	if (!LLVMIsACallInst(in))
-		return false;
-	callee = LLVMGetCalledValue(in);
-	if (!LLVMIsAFunction(callee))
-		return false;
-	name = LLVMGetValueName2(callee, &len);
-	return !strncmp(name, "llvm.lifetime.", 14);
-}
-
-static bool collect_slots(struct regions *r)
-{
-	size_t cap = 0;
-
-	for (LLVMValueRef in = LLVMGetFirstInstruction(r->entry); in;
-	     in = LLVMGetNextInstruction(in)) {
-		struct slot *s;
-
-		if (!LLVMIsAAllocaInst(in))
-			continue;
-		s = grow(r->slots, &cap, r->nslots, sizeof(*s));
-		if (!s)
-			return false;
-		r->slots = s;
-		s = &r->slots[r->nslots++];
-		*s = (struct slot){.alloca = in};
-		for (LLVMUseRef u = LLVMGetFirstUse(in); u; u = LLVMGetNextUse(u)) {
-			LLVMValueRef user = LLVMGetUser(u);
-
-			if (LLVMIsALoadInst(user) || is_lifetime(user) ||
-			    (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 0) != in))
-				continue;
-			s->escapes = true;
-		}
-	}
-	return true;
-}
-
-/* Whether a store writes the whole of slot s. */
-static bool whole_store(struct regions *r, LLVMValueRef store, const struct slot *s)
-{
-	LLVMTypeRef t = LLVMGetAllocatedType(s->alloca);
-	LLVMValueRef count = LLVMGetOperand(s->alloca, 0);
-
-	return LLVMIsAConstantInt(count) && LLVMConstIntGetZExtValue(count) == 1 &&
-	       LLVMABISizeOfType(r->e->td, LLVMTypeOf(LLVMGetOperand(store, 0))) ==
-		       LLVMABISizeOfType(r->e->td, t);
-}
-
-static inline bool test_bit(const uint64_t *set, size_t i)
-{
-	return set[i / 64] >> (i % 64) & 1;
-}
-
-static inline void set_bit(uint64_t *set, size_t i)
-{
-	set[i / 64] |= 1ull << (i % 64);
-}
-
-/* Upward-exposed loads (gen) and whole stores (kill) of the slots, per block. */
-static void local_effects(struct regions *r, LLVMBasicBlockRef bb, const struct key *skeys,
-			  uint64_t *gen, uint64_t *kill)
-{
-	for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x)) {
-		bool load = LLVMIsALoadInst(x) != NULL, store = LLVMIsAStoreInst(x) != NULL;
-		long i;
-
-		if (!load && !store)
-			continue;
-		i = find(skeys, r->nslots, LLVMGetOperand(x, load ? 0 : 1));
-		if (i < 0)
-			continue;
-		if (load && !test_bit(kill, (size_t)i))
-			set_bit(gen, (size_t)i);
-		if (store && whole_store(r, x, &r->slots[i]))
-			set_bit(kill, (size_t)i);
-	}
-}
-
-/* Backward liveness of the slots over the blocks; a slot live into the block
- * after a barrier goes to the frame, as does any slot whose address escapes. */
-static bool find_frame_slots(struct regions *r)
-{
-	size_t nb = 0, ns = r->nslots, words = (ns + 63) / 64 + 1;
-	LLVMBasicBlockRef *blocks;
-	struct key *bkeys, *skeys;
-	uint64_t *gen, *kill, *in;
-	bool ok = false, changed;
-
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb))
-		nb++;
-	blocks = calloc(nb, sizeof(*blocks));
-	bkeys = calloc(nb, sizeof(*bkeys));
-	skeys = calloc(ns + 1, sizeof(*skeys));
-	gen = calloc(nb * words, sizeof(*gen));
-	kill = calloc(nb * words, sizeof(*kill));
-	in = calloc(nb * words, sizeof(*in));
-	if (!blocks || !bkeys || !skeys || !gen || !kill || !in)
-		goto out;
-	nb = 0;
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
-		bkeys[nb] = (struct key){bb, nb};
-		blocks[nb++] = bb;
-	}
-	qsort(bkeys, nb, sizeof(*bkeys), cmp_key);
-	for (size_t i = 0; i < ns; i++)
-		skeys[i] = (struct key){r->slots[i].alloca, i};
-	qsort(skeys, ns, sizeof(*skeys), cmp_key);
-	for (size_t k = 0; k < nb; k++)
-		local_effects(r, blocks[k], skeys, gen + k * words, kill + k * words);
-
-	/* in = gen | (the successors' in) & ~kill, to a fixed point. */
-	do {
-		changed = false;
-		for (size_t k = nb; k-- > 0;) {
-			LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[k]);
-			unsigned nsucc = term ? LLVMGetNumSuccessors(term) : 0;
-
-			for (size_t w = 0; w < words; w++) {
-				uint64_t out = 0, v;
-
-				for (unsigned s = 0; s < nsucc; s++) {
-					long j = find(bkeys, nb, LLVMGetSuccessor(term, s));
-
-					if (j >= 0)
-						out |= in[(size_t)j * words + w];
-				}
-				v = gen[k * words + w] | (out & ~kill[k * words + w]);
-				if (v != in[k * words + w]) {
-					in[k * words + w] = v;
-					changed = true;
-				}
-			}
-		}
-	} while (changed);
-	for (size_t c = 0; c < r->ncuts; c++) {
-		long j = find(bkeys, nb, r->cuts[c].after);
-
-		for (size_t i = 0; j >= 0 && i < ns; i++)
-			if (test_bit(in + (size_t)j * words, i))
-				r->slots[i].frame = true;
-	}
-	for (size_t i = 0; i < ns; i++)
-		r->slots[i].frame |= r->slots[i].escapes;
-	ok = true;
-out:
-	free(blocks);
-	free(bkeys);
-	free(skeys);
-	free(gen);
-	free(kill);
-	free(in);
-	return ok;
 }
 
 /* ---- the region function ---- */
@@ -670,7 +495,7 @@ static void place_slots(struct regions *r, LLVMValueRef frame)
 			LLVMValueRef user = LLVMGetUser(u);
 
 			u = LLVMGetNextUse(u);
-			if (is_lifetime(user))
+			if (cg_is_lifetime(user))
 				LLVMInstructionEraseFromParent(user);
 		}
 		LLVMReplaceAllUsesWith(a, cg_byte_gep(e, frame, r->slots[i].offset));
@@ -679,7 +504,7 @@ static void place_slots(struct regions *r, LLVMValueRef frame)
 }
 
 /* R(args..., frame, state) -> the next state; the kernel's blocks move
- * into it, its returns return DONE and its barriers their number. */
+ * into it, its returns return REGION_DONE and its barriers their number. */
 static LLVMValueRef build_region_function(struct regions *r)
 {
 	struct launcher_env *e = r->e;
@@ -705,6 +530,10 @@ static LLVMValueRef build_region_function(struct regions *r)
 	free(pt);
 	LLVMSetLinkage(R, LLVMInternalLinkage);
 	copy_attributes(r, R);
+	/* Only the work-item reaches its frame, through pointers based on this
+	 * one: the optimiser may keep frame values in registers across stores
+	 * to global and local memory. */
+	LLVMAddAttributeAtIndex(R, n + 1, LLVMCreateEnumAttribute(e->ctx, attr_kind("noalias"), 0));
 	dispatch = LLVMAppendBasicBlockInContext(e->ctx, R, "dispatch");
 	while ((bb = LLVMGetFirstBasicBlock(r->fn))) {
 		LLVMRemoveBasicBlockFromParent(bb);
@@ -718,7 +547,7 @@ static LLVMValueRef build_region_function(struct regions *r)
 
 		if (term && LLVMGetInstructionOpcode(term) == LLVMRet) {
 			LLVMPositionBuilderBefore(e->b, term);
-			LLVMBuildRet(e->b, LLVMConstInt(e->i32, DONE, 0));
+			LLVMBuildRet(e->b, LLVMConstInt(e->i32, REGION_DONE, 0));
 			LLVMInstructionEraseFromParent(term);
 		}
 	}
@@ -738,155 +567,6 @@ static LLVMValueRef build_region_function(struct regions *r)
 	return R;
 }
 
-/* ---- the launcher ---- */
-
-/* buf = ctx->scratch(ctx, bytes), or return from the launcher on NULL. */
-static LLVMValueRef get_scratch(struct regions *r, LLVMValueRef f, LLVMValueRef ctx,
-				LLVMValueRef bytes)
-{
-	struct launcher_env *e = r->e;
-	LLVMTypeRef ft = LLVMFunctionType(e->ptr, (LLVMTypeRef[]){e->ptr, e->i64}, 2, 0);
-	LLVMValueRef fn = LLVMBuildLoad2(e->b, e->ptr,
-					 cg_byte_gep(e, ctx, offsetof(struct svmgpu_wg_ctx, scratch)),
-					 "scratch.fn");
-	LLVMValueRef buf = LLVMBuildCall2(e->b, ft, fn, (LLVMValueRef[]){ctx, bytes}, 2, "frames");
-	LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(e->ctx, f, "no.scratch");
-	LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(e->ctx, f, "start");
-
-	LLVMBuildCondBr(e->b, LLVMBuildIsNull(e->b, buf, ""), fail, go);
-	LLVMPositionBuilderAtEnd(e->b, fail);
-	LLVMBuildRetVoid(e->b);
-	LLVMPositionBuilderAtEnd(e->b, go);
-	return buf;
-}
-
-/* The lowest state of any work-item (DONE when all are), and whether every
- * work-item is in it (*same). */
-static LLVMValueRef lowest_state(struct regions *r, LLVMValueRef f, LLVMValueRef resume,
-				 LLVMValueRef total, LLVMValueRef *same)
-{
-	struct launcher_env *e = r->e;
-	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
-	LLVMBasicBlockRef scan = LLVMAppendBasicBlockInContext(e->ctx, f, "scan");
-	LLVMBasicBlockRef out = LLVMAppendBasicBlockInContext(e->ctx, f, "scanned");
-	LLVMValueRef i, lo, hi, v, i1, lo1, hi1;
-
-	LLVMBuildBr(e->b, scan);
-	LLVMPositionBuilderAtEnd(e->b, scan);
-	i = LLVMBuildPhi(e->b, e->i64, "");
-	lo = LLVMBuildPhi(e->b, e->i32, "");
-	hi = LLVMBuildPhi(e->b, e->i32, "");
-	v = LLVMBuildLoad2(e->b, e->i32, LLVMBuildGEP2(e->b, e->i32, resume, &i, 1, ""), "");
-	lo1 = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntULT, v, lo, ""), v, lo, "");
-	hi1 = LLVMBuildSelect(e->b, LLVMBuildICmp(e->b, LLVMIntUGT, v, hi, ""), v, hi, "");
-	i1 = LLVMBuildAdd(e->b, i, LLVMConstInt(e->i64, 1, 0), "");
-	LLVMAddIncoming(i, (LLVMValueRef[]){LLVMConstInt(e->i64, 0, 0), i1},
-			(LLVMBasicBlockRef[]){from, scan}, 2);
-	LLVMAddIncoming(lo, (LLVMValueRef[]){LLVMConstInt(e->i32, DONE, 0), lo1},
-			(LLVMBasicBlockRef[]){from, scan}, 2);
-	LLVMAddIncoming(hi, (LLVMValueRef[]){LLVMConstInt(e->i32, 0, 0), hi1},
-			(LLVMBasicBlockRef[]){from, scan}, 2);
-	LLVMBuildCondBr(e->b, LLVMBuildICmp(e->b, LLVMIntULT, i1, total, ""), scan, out);
-	LLVMPositionBuilderAtEnd(e->b, out);
-	*same = LLVMBuildICmp(e->b, LLVMIntEQ, lo1, hi1, "uniform");
-	return lo1;
-}
-
-/* Region `state`'s loop: every work-item waiting there runs it (checked:
- * only those; else all are). */
-static void region_loop(struct regions *r, LLVMValueRef f, LLVMValueRef ctx, LLVMValueRef R,
-			LLVMValueRef *argv, LLVMValueRef buf, LLVMValueRef resume, unsigned state,
-			bool checked, LLVMBasicBlockRef pick)
-{
-	struct launcher_env *e = r->e;
-	unsigned n = LLVMCountParams(R);
-	LLVMValueRef *callv = calloc(n, sizeof(*callv)), idx, slot;
-	LLVMBasicBlockRef next = NULL;
-	struct item_loop lp;
-
-	cg_begin_item_loop(e, f, ctx, &lp);
-	idx = LLVMBuildAdd(e->b,
-			   LLVMBuildMul(e->b,
-					LLVMBuildAdd(e->b, LLVMBuildMul(e->b, lp.iv[2], lp.n[1], ""),
-						     lp.iv[1], ""),
-					lp.n[0], ""),
-			   lp.iv[0], "item");
-	slot = LLVMBuildGEP2(e->b, e->i32, resume, &idx, 1, "");
-	if (checked) {
-		LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(e->ctx, f, "run");
-		LLVMValueRef run = LLVMBuildICmp(e->b, LLVMIntEQ,
-						 LLVMBuildLoad2(e->b, e->i32, slot, ""),
-						 LLVMConstInt(e->i32, state, 0), "");
-
-		next = LLVMAppendBasicBlockInContext(e->ctx, f, "next");
-		LLVMBuildCondBr(e->b, run, yes, next);
-		LLVMPositionBuilderAtEnd(e->b, yes);
-	}
-	if (callv) {
-		for (unsigned i = 0; i + 2 < n; i++)
-			callv[i] = argv[i];
-		callv[n - 2] = LLVMBuildGEP2(
-			e->b, e->i8, buf,
-			(LLVMValueRef[]){LLVMBuildMul(e->b, idx,
-						      LLVMConstInt(e->i64, r->frame_size, 0), "")},
-			1, "frame");
-		callv[n - 1] = LLVMConstInt(e->i32, state, 0);
-		LLVMBuildStore(e->b, LLVMBuildCall2(e->b, LLVMGlobalGetValueType(R), R, callv, n, ""),
-			       slot);
-	}
-	if (checked) {
-		LLVMBuildBr(e->b, next);
-		LLVMPositionBuilderAtEnd(e->b, next);
-	}
-	cg_end_item_loop(e, &lp);
-	LLVMBuildBr(e->b, pick);
-	free(callv);
-}
-
-static void build_launcher_body(struct regions *r, LLVMValueRef f, LLVMValueRef ctx,
-				LLVMValueRef R, LLVMValueRef *argv)
-{
-	struct launcher_env *e = r->e;
-	LLVMValueRef total = LLVMConstInt(e->i64, 1, 0), buf, resume, state, same, sw;
-	LLVMBasicBlockRef pick, done;
-
-	for (int d = 0; d < 3; d++)
-		total = LLVMBuildMul(e->b, total,
-				     cg_load_i64(e, ctx, offsetof(struct svmgpu_wg_ctx, local_size) +
-								 8 * (size_t)d),
-				     "");
-	buf = get_scratch(r, f, ctx,
-			  LLVMBuildMul(e->b, total, LLVMConstInt(e->i64, r->frame_size + 4, 0), ""));
-	resume = LLVMBuildGEP2(
-		e->b, e->i8, buf,
-		(LLVMValueRef[]){LLVMBuildMul(e->b, total, LLVMConstInt(e->i64, r->frame_size, 0),
-					      "")},
-		1, "resume");
-	LLVMBuildMemSet(e->b, resume, LLVMConstInt(e->i8, 0, 0),
-			LLVMBuildMul(e->b, total, LLVMConstInt(e->i64, 4, 0), ""), 4);
-	pick = LLVMAppendBasicBlockInContext(e->ctx, f, "pick");
-	done = LLVMAppendBasicBlockInContext(e->ctx, f, "done");
-	LLVMBuildBr(e->b, pick);
-	LLVMPositionBuilderAtEnd(e->b, pick);
-	state = lowest_state(r, f, resume, total, &same);
-	sw = LLVMBuildSwitch(e->b, state, done, (unsigned)r->ncuts + 1);
-	for (unsigned k = 0; k <= r->ncuts; k++) {
-		LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(e->ctx, f, "region");
-		LLVMBasicBlockRef all = LLVMAppendBasicBlockInContext(e->ctx, f, "region.all");
-		LLVMBasicBlockRef some = LLVMAppendBasicBlockInContext(e->ctx, f, "region.some");
-
-		LLVMAddCase(sw, LLVMConstInt(e->i32, k, 0), bb);
-		LLVMPositionBuilderAtEnd(e->b, bb);
-		LLVMBuildCondBr(e->b, same, all, some);
-		LLVMPositionBuilderAtEnd(e->b, all);
-		region_loop(r, f, ctx, R, argv, buf, resume, k, false, pick);
-		LLVMPositionBuilderAtEnd(e->b, some);
-		region_loop(r, f, ctx, R, argv, buf, resume, k, true, pick);
-	}
-	LLVMPositionBuilderAtEnd(e->b, done);
-	LLVMBuildRetVoid(e->b);
-}
-
 bool cg_build_region_launcher(struct launcher_env *e, LLVMValueRef kernel,
 			      struct region_info *info)
 {
@@ -899,7 +579,8 @@ bool cg_build_region_launcher(struct launcher_env *e, LLVMValueRef kernel,
 		return false;
 	copy_byval_args(&r);
 	if (!demote_phis(&r) || !split_at_barriers(&r) || !demote_values(&r) ||
-	    !collect_slots(&r) || !find_frame_slots(&r))
+	    !cg_collect_slots(&r) || !cg_find_frame_slots(&r) ||
+	    !cg_find_uniform_slots(&r))
 		goto out;
 	lay_out_frame(&r);
 	f = cg_new_launcher(e, kernel, SVMGPU_LAUNCH_WG_PREFIX, &args, &ctx);
@@ -914,7 +595,7 @@ bool cg_build_region_launcher(struct launcher_env *e, LLVMValueRef kernel,
 	}
 	cg_set_host_attributes(e, R);
 	LLVMPositionBuilderAtEnd(e->b, resume_at);
-	build_launcher_body(&r, f, ctx, R, argv);
+	cg_build_region_loops(&r, f, ctx, R, argv);
 	LLVMDeleteFunction(kernel);
 	info->barriers = (unsigned)r.ncuts;
 	info->frame_size = r.frame_size;
