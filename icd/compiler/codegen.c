@@ -172,8 +172,9 @@ static void debug_form(const char *kernel, const struct region_info *ri)
 		return;
 	if (ri)
 		fprintf(stderr, "svmgpu: kernel %s: region form, %u barriers, %llu bytes per "
-			"work-item across them\n", kernel, ri->barriers,
-			(unsigned long long)ri->frame_size);
+			"work-item and %llu per group (uniform) across them\n", kernel,
+			ri->barriers, (unsigned long long)ri->frame_size,
+			(unsigned long long)ri->uniform_size);
 	else
 		fprintf(stderr, "svmgpu: kernel %s: fiber form\n", kernel);
 }

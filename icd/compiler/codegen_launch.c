@@ -2,6 +2,8 @@
 /* The launchers of the host target (codegen_launch.h, kernel_abi.h). */
 #include "codegen_launch.h"
 
+#include <llvm-c/IRReader.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,7 +82,7 @@ static void set_local_id(struct launcher_env *e, int dim, LLVMValueRef v)
 }
 
 /* Calls the kernel with the attributes of its parameters. */
-static void call_kernel(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef *argv)
+static LLVMValueRef call_kernel(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef *argv)
 {
 	unsigned n = LLVMCountParams(kernel);
 	LLVMValueRef call = LLVMBuildCall2(e->b, LLVMGlobalGetValueType(kernel), kernel, argv, n, "");
@@ -96,6 +98,7 @@ static void call_kernel(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRe
 		for (unsigned a = 0; a < count; a++)
 			LLVMAddCallSiteAttribute(call, i + 1, attrs[a]);
 	}
+	return call;
 }
 
 LLVMValueRef *cg_load_args(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef args)
@@ -163,12 +166,54 @@ LLVMValueRef cg_new_launcher(struct launcher_env *e, LLVMValueRef kernel, const 
 	return f;
 }
 
+/* A fresh access group and a loop id that lists it as parallel. The C API
+ * cannot make distinct metadata nodes: they come from a parsed snippet
+ * (metadata belongs to the context, not to the snippet's module). */
+static void parallel_loop_metadata(struct launcher_env *e, struct item_loop *lp)
+{
+	static const char ir[] =
+		"define void @f(ptr %p) {\n"
+		"entry:\n  br label %l\n"
+		"l:\n  store i8 0, ptr %p, !llvm.access.group !0\n"
+		"  br i1 true, label %l, label %x, !llvm.loop !1\n"
+		"x:\n  ret void\n}\n"
+		"!0 = distinct !{}\n"
+		"!1 = distinct !{!1, !2}\n"
+		"!2 = !{!\"llvm.loop.parallel_accesses\", !0}\n";
+	LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(ir, sizeof(ir) - 1,
+									   "parallel");
+	LLVMModuleRef m = NULL;
+	char *err = NULL;
+	LLVMValueRef store, br;
+
+	lp->access_group = lp->loop_id = NULL;
+	if (LLVMParseIRInContext(e->ctx, buf, &m, &err)) {
+		LLVMDisposeMessage(err);
+		return;
+	}
+	store = LLVMGetFirstInstruction(LLVMGetNextBasicBlock(
+		LLVMGetFirstBasicBlock(LLVMGetFirstFunction(m))));
+	br = LLVMGetNextInstruction(store);
+	lp->access_group = LLVMGetMetadata(store, LLVMGetMDKindIDInContext(e->ctx,
+									   "llvm.access.group", 17));
+	lp->loop_id = LLVMGetMetadata(br, LLVMGetMDKindIDInContext(e->ctx, "llvm.loop", 9));
+	LLVMDisposeModule(m);
+}
+
+void cg_parallel_access(struct launcher_env *e, const struct item_loop *lp, LLVMValueRef in)
+{
+	if (lp->access_group)
+		LLVMSetMetadata(in, LLVMGetMDKindIDInContext(e->ctx, "llvm.access.group", 17),
+				lp->access_group);
+}
+
 void cg_begin_item_loop(struct launcher_env *e, LLVMValueRef f, LLVMValueRef ctx,
 			struct item_loop *lp)
 {
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
 
 	lp->f = f;
+	parallel_loop_metadata(e, lp);
 	for (int d = 0; d < 3; d++)
 		lp->n[d] = cg_load_i64(e, ctx,
 				       offsetof(struct svmgpu_wg_ctx, local_size) + 8 * (size_t)d);
@@ -198,8 +243,13 @@ void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp)
 		LLVMPositionBuilderAtEnd(e->b, lp->latch[d]);
 		next = LLVMBuildAdd(e->b, lp->iv[d], LLVMConstInt(e->i64, 1, 0), "");
 		more = LLVMBuildICmp(e->b, LLVMIntULT, next, lp->n[d], "");
+		LLVMValueRef br;
+
 		LLVMAddIncoming(lp->iv[d], &next, &lp->latch[d], 1);
-		LLVMBuildCondBr(e->b, more, lp->head[d], d < 2 ? lp->latch[d + 1] : lp->exit);
+		br = LLVMBuildCondBr(e->b, more, lp->head[d], d < 2 ? lp->latch[d + 1] : lp->exit);
+		if (d == 0 && lp->loop_id)
+			LLVMSetMetadata(br, LLVMGetMDKindIDInContext(e->ctx, "llvm.loop", 9),
+					lp->loop_id);
 	}
 	LLVMPositionBuilderAtEnd(e->b, lp->exit);
 }
@@ -217,7 +267,7 @@ bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel)
 	if (!argv)
 		return false;
 	cg_begin_item_loop(e, f, wgctx, &lp);
-	call_kernel(e, kernel, argv);
+	cg_parallel_access(e, &lp, call_kernel(e, kernel, argv));
 	cg_end_item_loop(e, &lp);
 	LLVMBuildRetVoid(e->b);
 	free(argv);

@@ -31,6 +31,13 @@ struct item_loop {
 	LLVMValueRef n[3];  /* the group's local size, each at least 1 */
 	LLVMValueRef iv[3]; /* the work-item's local id */
 	LLVMBasicBlockRef head[3], latch[3], exit;
+	/* The work-items of a group run in parallel (between barriers, one
+	 * work-item's memory accesses cannot depend on another's without a
+	 * data race, undefined in OpenCL): the innermost loop is marked
+	 * llvm.loop.parallel_accesses for this access group, so that the
+	 * vectoriser need not prove the accesses independent. NULL when the
+	 * metadata could not be made. */
+	LLVMValueRef access_group, loop_id;
 };
 
 /* base + offset bytes. */
@@ -53,6 +60,9 @@ void cg_begin_item_loop(struct launcher_env *e, LLVMValueRef f, LLVMValueRef ctx
 			struct item_loop *lp);
 /* Closes it from the current block; the builder is left after the loop. */
 void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp);
+/* Puts a memory access or call of the loop's body in its access group
+ * (calls pass it on to what the inliner puts in their place). */
+void cg_parallel_access(struct launcher_env *e, const struct item_loop *lp, LLVMValueRef in);
 
 /* The loop form: every work-item of the group in turn (kernels without
  * barriers). */
@@ -70,6 +80,7 @@ bool cg_inline_sync_paths(struct launcher_env *e, LLVMTargetMachineRef tm, char 
 struct region_info {
 	unsigned barriers;   /* the barriers that cut the kernel */
 	uint64_t frame_size; /* bytes per work-item that live across them */
+	uint64_t uniform_size; /* bytes per group that do, the same in every work-item */
 };
 bool cg_build_region_launcher(struct launcher_env *e, LLVMValueRef kernel,
 			      struct region_info *info);

@@ -18,6 +18,12 @@ static LLVMValueRef get_scratch(struct regions *r, LLVMValueRef f, LLVMValueRef 
 	LLVMValueRef buf = LLVMBuildCall2(e->b, ft, fn, (LLVMValueRef[]){ctx, bytes}, 2, "frames");
 	LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(e->ctx, f, "no.scratch");
 	LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(e->ctx, f, "start");
+	unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
+
+	/* Like malloc's: no kernel pointer reaches the buffer, so frame and
+	 * uniform values stay in registers across the kernel's stores. */
+	LLVMAddCallSiteAttribute(buf, LLVMAttributeReturnIndex,
+				 LLVMCreateEnumAttribute(e->ctx, noalias, 0));
 
 	LLVMBuildCondBr(e->b, LLVMBuildIsNull(e->b, buf, ""), fail, go);
 	LLVMPositionBuilderAtEnd(e->b, fail);
@@ -58,83 +64,115 @@ static LLVMValueRef lowest_state(struct regions *r, LLVMValueRef f, LLVMValueRef
 	return lo1;
 }
 
+/* What the region loops of a launcher share. */
+struct region_launch {
+	struct regions *r;
+	LLVMValueRef f, ctx, R, *argv;
+	LLVMValueRef frames, resume, uniform[2];
+	LLVMValueRef phase; /* which uniform block this pass reads */
+	LLVMBasicBlockRef pick;
+};
+
 /* Region `state`'s loop: every work-item waiting there runs it (checked:
- * only those; else all are). */
-static void region_loop(struct regions *r, LLVMValueRef f, LLVMValueRef ctx, LLVMValueRef R,
-			LLVMValueRef *argv, LLVMValueRef buf, LLVMValueRef resume, unsigned state,
-			bool checked, LLVMBasicBlockRef pick)
+ * only those; else all are). Then the uniform blocks swap. */
+static void region_loop(struct region_launch *rl, unsigned state, bool checked)
 {
+	struct regions *r = rl->r;
 	struct launcher_env *e = r->e;
-	unsigned n = LLVMCountParams(R);
-	LLVMValueRef *callv = calloc(n, sizeof(*callv)), idx, slot;
+	unsigned n = LLVMCountParams(rl->R), nk = n - 3 - r->nuniform, u = nk + 3;
+	LLVMValueRef *callv = calloc(n, sizeof(*callv)), idx, slot, phase, odd, in;
 	LLVMBasicBlockRef next = NULL;
 	struct item_loop lp;
 
-	cg_begin_item_loop(e, f, ctx, &lp);
+	phase = LLVMBuildLoad2(e->b, e->i8, rl->phase, "phase");
+	odd = LLVMBuildICmp(e->b, LLVMIntNE, phase, LLVMConstInt(e->i8, 0, 0), "");
+	in = LLVMBuildSelect(e->b, odd, rl->uniform[1], rl->uniform[0], "uniform.in");
+	/* The uniform values, once per pass: loop invariants for the optimiser. */
+	for (size_t i = 0; callv && i < r->nslots; i++)
+		if (r->slots[i].frame && r->slots[i].uniform)
+			callv[u++] = LLVMBuildLoad2(e->b, r->slots[i].type,
+						    cg_byte_gep(e, in, r->slots[i].offset), "");
+	cg_begin_item_loop(e, rl->f, rl->ctx, &lp);
 	idx = LLVMBuildAdd(e->b,
 			   LLVMBuildMul(e->b,
 					LLVMBuildAdd(e->b, LLVMBuildMul(e->b, lp.iv[2], lp.n[1], ""),
 						     lp.iv[1], ""),
 					lp.n[0], ""),
 			   lp.iv[0], "item");
-	slot = LLVMBuildGEP2(e->b, e->i32, resume, &idx, 1, "");
+	slot = LLVMBuildGEP2(e->b, e->i32, rl->resume, &idx, 1, "");
 	if (checked) {
-		LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(e->ctx, f, "run");
-		LLVMValueRef run = LLVMBuildICmp(e->b, LLVMIntEQ,
-						 LLVMBuildLoad2(e->b, e->i32, slot, ""),
+		LLVMBasicBlockRef yes = LLVMAppendBasicBlockInContext(e->ctx, rl->f, "run");
+		LLVMValueRef cur = LLVMBuildLoad2(e->b, e->i32, slot, "");
+		LLVMValueRef run = LLVMBuildICmp(e->b, LLVMIntEQ, cur,
 						 LLVMConstInt(e->i32, state, 0), "");
 
-		next = LLVMAppendBasicBlockInContext(e->ctx, f, "next");
+		cg_parallel_access(e, &lp, cur);
+
+		next = LLVMAppendBasicBlockInContext(e->ctx, rl->f, "next");
 		LLVMBuildCondBr(e->b, run, yes, next);
 		LLVMPositionBuilderAtEnd(e->b, yes);
 	}
 	if (callv) {
-		for (unsigned i = 0; i + 2 < n; i++)
-			callv[i] = argv[i];
-		callv[n - 2] = LLVMBuildGEP2(
-			e->b, e->i8, buf,
+		for (unsigned i = 0; i < nk; i++)
+			callv[i] = rl->argv[i];
+		callv[nk] = LLVMBuildGEP2(
+			e->b, e->i8, rl->frames,
 			(LLVMValueRef[]){LLVMBuildMul(e->b, idx,
 						      LLVMConstInt(e->i64, r->frame_size, 0), "")},
 			1, "frame");
-		callv[n - 1] = LLVMConstInt(e->i32, state, 0);
-		LLVMBuildStore(e->b, LLVMBuildCall2(e->b, LLVMGlobalGetValueType(R), R, callv, n, ""),
-			       slot);
+		callv[nk + 1] = LLVMBuildSelect(e->b, odd, rl->uniform[0], rl->uniform[1], "");
+		callv[nk + 2] = LLVMConstInt(e->i32, state, 0);
+		LLVMValueRef call = LLVMBuildCall2(e->b, LLVMGlobalGetValueType(rl->R), rl->R,
+						   callv, n, "");
+
+		cg_parallel_access(e, &lp, call);
+		cg_parallel_access(e, &lp, LLVMBuildStore(e->b, call, slot));
 	}
 	if (checked) {
 		LLVMBuildBr(e->b, next);
 		LLVMPositionBuilderAtEnd(e->b, next);
 	}
 	cg_end_item_loop(e, &lp);
-	LLVMBuildBr(e->b, pick);
+	LLVMBuildStore(e->b, LLVMBuildXor(e->b, phase, LLVMConstInt(e->i8, 1, 0), ""), rl->phase);
+	LLVMBuildBr(e->b, rl->pick);
 	free(callv);
 }
 
+/* The scratch buffer: the two uniform blocks, the frames, the states. */
 void cg_build_region_loops(struct regions *r, LLVMValueRef f, LLVMValueRef ctx, LLVMValueRef R,
 			   LLVMValueRef *argv)
 {
 	struct launcher_env *e = r->e;
-	LLVMValueRef total = LLVMConstInt(e->i64, 1, 0), buf, resume, state, same, sw;
-	LLVMBasicBlockRef pick, done;
+	struct region_launch rl = {.r = r, .f = f, .ctx = ctx, .R = R, .argv = argv};
+	LLVMValueRef total = LLVMConstInt(e->i64, 1, 0), buf, frames_bytes, state, same, sw;
+	LLVMBasicBlockRef done;
 
+	rl.phase = LLVMBuildAlloca(e->b, e->i8, "phase");
+	LLVMBuildStore(e->b, LLVMConstInt(e->i8, 0, 0), rl.phase);
 	for (int d = 0; d < 3; d++)
 		total = LLVMBuildMul(e->b, total,
 				     cg_load_i64(e, ctx, offsetof(struct svmgpu_wg_ctx, local_size) +
 								 8 * (size_t)d),
 				     "");
+	frames_bytes = LLVMBuildMul(e->b, total, LLVMConstInt(e->i64, r->frame_size, 0), "");
 	buf = get_scratch(r, f, ctx,
-			  LLVMBuildMul(e->b, total, LLVMConstInt(e->i64, r->frame_size + 4, 0), ""));
-	resume = LLVMBuildGEP2(
-		e->b, e->i8, buf,
-		(LLVMValueRef[]){LLVMBuildMul(e->b, total, LLVMConstInt(e->i64, r->frame_size, 0),
-					      "")},
-		1, "resume");
-	LLVMBuildMemSet(e->b, resume, LLVMConstInt(e->i8, 0, 0),
+			  LLVMBuildAdd(e->b,
+				       LLVMBuildAdd(e->b, frames_bytes,
+						    LLVMBuildMul(e->b, total,
+								 LLVMConstInt(e->i64, 4, 0), ""),
+						    ""),
+				       LLVMConstInt(e->i64, r->frames_offset, 0), ""));
+	rl.uniform[0] = buf;
+	rl.uniform[1] = cg_byte_gep(e, buf, r->uniform_size);
+	rl.frames = cg_byte_gep(e, buf, r->frames_offset);
+	rl.resume = LLVMBuildGEP2(e->b, e->i8, rl.frames, &frames_bytes, 1, "resume");
+	LLVMBuildMemSet(e->b, rl.resume, LLVMConstInt(e->i8, 0, 0),
 			LLVMBuildMul(e->b, total, LLVMConstInt(e->i64, 4, 0), ""), 4);
-	pick = LLVMAppendBasicBlockInContext(e->ctx, f, "pick");
+	rl.pick = LLVMAppendBasicBlockInContext(e->ctx, f, "pick");
 	done = LLVMAppendBasicBlockInContext(e->ctx, f, "done");
-	LLVMBuildBr(e->b, pick);
-	LLVMPositionBuilderAtEnd(e->b, pick);
-	state = lowest_state(r, f, resume, total, &same);
+	LLVMBuildBr(e->b, rl.pick);
+	LLVMPositionBuilderAtEnd(e->b, rl.pick);
+	state = lowest_state(r, f, rl.resume, total, &same);
 	sw = LLVMBuildSwitch(e->b, state, done, (unsigned)r->ncuts + 1);
 	for (unsigned k = 0; k <= r->ncuts; k++) {
 		LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(e->ctx, f, "region");
@@ -145,9 +183,9 @@ void cg_build_region_loops(struct regions *r, LLVMValueRef f, LLVMValueRef ctx, 
 		LLVMPositionBuilderAtEnd(e->b, bb);
 		LLVMBuildCondBr(e->b, same, all, some);
 		LLVMPositionBuilderAtEnd(e->b, all);
-		region_loop(r, f, ctx, R, argv, buf, resume, k, false, pick);
+		region_loop(&rl, k, false);
 		LLVMPositionBuilderAtEnd(e->b, some);
-		region_loop(r, f, ctx, R, argv, buf, resume, k, true, pick);
+		region_loop(&rl, k, true);
 	}
 	LLVMPositionBuilderAtEnd(e->b, done);
 	LLVMBuildRetVoid(e->b);

@@ -5,6 +5,7 @@
  * same value in every work-item, which need one copy per group. */
 #include "codegen_regions.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -190,8 +191,297 @@ out:
 	free(in);
 	return ok;
 }
+/* ---- which frame slots are uniform ---- */
+
+/* Divergence analysis, as GPU compilers do it: values are divergent (may
+ * differ between the work-items of a group) when they come from the local
+ * id, from memory other than uniform slots, or from calls, or are computed
+ * from divergent values; a block is divergently executed when it depends
+ * on a divergent branch (or on any branch of such a block); a slot is
+ * divergent when a store to it is of a divergent value or in such a block.
+ * Starting from every slot uniform, divergence spreads to a fixed point.
+ * Barriers are uniform by the specification, so in a correct kernel a
+ * uniform slot holds the same value in every work-item at each barrier. */
+struct divergence {
+	struct regions *r;
+	size_t nb, words, ni;
+	LLVMBasicBlockRef *blocks;
+	struct key *bkeys, *ikeys, *skeys;
+	uint64_t *pdom;     /* per block: the blocks that post-dominate it */
+	uint64_t *cd;       /* per block: the blocks that depend on its branch */
+	uint64_t *div_exec; /* blocks some work-items may skip */
+	uint64_t *div;      /* per instruction */
+	bool *slot_div;
+};
+
+static size_t successors(struct divergence *d, size_t k, long *out, size_t cap)
+{
+	LLVMValueRef term = LLVMGetBasicBlockTerminator(d->blocks[k]);
+	unsigned n = term ? LLVMGetNumSuccessors(term) : 0;
+	size_t m = 0;
+
+	for (unsigned s = 0; s < n && m < cap; s++) {
+		long j = find(d->bkeys, d->nb, LLVMGetSuccessor(term, s));
+
+		if (j >= 0)
+			out[m++] = j;
+	}
+	return m;
+}
+
+#define MAX_SUCC 64 /* switches with more targets: every block depends on them */
+
+/* pdom(n) = {n} + the intersection of its successors' sets, from all-ones. */
+static void post_dominators(struct divergence *d)
+{
+	size_t w = d->words;
+	bool changed;
+
+	memset(d->pdom, 0xff, d->nb * w * sizeof(uint64_t));
+	do {
+		changed = false;
+		for (size_t k = d->nb; k-- > 0;) {
+			long succ[MAX_SUCC];
+			size_t ns = successors(d, k, succ, MAX_SUCC);
+			uint64_t *p = d->pdom + k * w;
+
+			for (size_t i = 0; i < w; i++) {
+				uint64_t v = ns ? ~0ull : 0;
+
+				for (size_t s = 0; s < ns; s++)
+					v &= d->pdom[(size_t)succ[s] * w + i];
+				if (i == k / 64)
+					v |= 1ull << (k % 64);
+				if (v != p[i]) {
+					p[i] = v;
+					changed = true;
+				}
+			}
+		}
+	} while (changed);
+}
+
+/* cd(c) = the successors' post-dominators that do not strictly
+ * post-dominate c. */
+static void control_dependence(struct divergence *d)
+{
+	size_t w = d->words;
+
+	for (size_t k = 0; k < d->nb; k++) {
+		LLVMValueRef term = LLVMGetBasicBlockTerminator(d->blocks[k]);
+		long succ[MAX_SUCC];
+		size_t ns = successors(d, k, succ, MAX_SUCC);
+		uint64_t *c = d->cd + k * w;
+
+		if (term && LLVMGetNumSuccessors(term) > MAX_SUCC) {
+			memset(c, 0xff, w * sizeof(uint64_t));
+			continue;
+		}
+		for (size_t i = 0; i < w; i++) {
+			uint64_t v = 0, strict = d->pdom[k * w + i];
+
+			for (size_t s = 0; s < ns; s++)
+				v |= d->pdom[(size_t)succ[s] * w + i];
+			if (i == k / 64)
+				strict &= ~(1ull << (k % 64));
+			c[i] = v & ~strict;
+		}
+	}
+}
+
+static bool value_divergent(struct divergence *d, LLVMValueRef v)
+{
+	long i;
+
+	if (!LLVMIsAInstruction(v))
+		return false; /* constants, globals, the kernel's arguments */
+	i = find(d->ikeys, d->ni, v);
+	return i < 0 || test_bit(d->div, (size_t)i);
+}
+
+static bool computes_divergent(struct divergence *d, LLVMValueRef x)
+{
+	long off, s;
+
+	switch (LLVMGetInstructionOpcode(x)) {
+	case LLVMLoad:
+		if (LLVMGetVolatile(x))
+			return true;
+		s = find(d->skeys, d->r->nslots, LLVMGetOperand(x, 0));
+		if (s >= 0)
+			return d->slot_div[s];
+		/* The state's geometry is the group's; the local id is not. */
+		return !cg_in_wi_state(d->r, LLVMGetOperand(x, 0), &off) || off < 0 ||
+		       off < (long)offsetof(struct svmgpu_wi_state, ctx);
+	case LLVMCall:
+		return LLVMGetCalledValue(x) != d->r->e->tls_address;
+	case LLVMAdd: case LLVMFAdd: case LLVMSub: case LLVMFSub: case LLVMMul: case LLVMFMul:
+	case LLVMUDiv: case LLVMSDiv: case LLVMFDiv: case LLVMURem: case LLVMSRem: case LLVMFRem:
+	case LLVMShl: case LLVMLShr: case LLVMAShr: case LLVMAnd: case LLVMOr: case LLVMXor:
+	case LLVMGetElementPtr: case LLVMTrunc: case LLVMZExt: case LLVMSExt: case LLVMFPToUI:
+	case LLVMFPToSI: case LLVMUIToFP: case LLVMSIToFP: case LLVMFPTrunc: case LLVMFPExt:
+	case LLVMPtrToInt: case LLVMIntToPtr: case LLVMBitCast: case LLVMAddrSpaceCast:
+	case LLVMICmp: case LLVMFCmp: case LLVMSelect: case LLVMExtractElement:
+	case LLVMInsertElement: case LLVMShuffleVector: case LLVMExtractValue:
+	case LLVMInsertValue: case LLVMFreeze: case LLVMFNeg:
+		for (int k = 0; k < LLVMGetNumOperands(x); k++)
+			if (value_divergent(d, LLVMGetOperand(x, (unsigned)k)))
+				return true;
+		return false;
+	default:
+		return true; /* allocas (a work-item's own address), atomics, ... */
+	}
+}
+
+static bool spread_values(struct divergence *d)
+{
+	bool any = false, changed;
+
+	do {
+		changed = false;
+		for (size_t k = 0; k < d->nb; k++)
+			for (LLVMValueRef x = LLVMGetFirstInstruction(d->blocks[k]); x;
+			     x = LLVMGetNextInstruction(x)) {
+				long i;
+
+				if (LLVMGetTypeKind(LLVMTypeOf(x)) == LLVMVoidTypeKind)
+					continue;
+				i = find(d->ikeys, d->ni, x);
+				if (i < 0 || test_bit(d->div, (size_t)i) || !computes_divergent(d, x))
+					continue;
+				set_bit(d->div, (size_t)i);
+				changed = any = true;
+			}
+	} while (changed);
+	return any;
+}
+
+static bool branch_divergent(struct divergence *d, size_t k)
+{
+	LLVMValueRef term = LLVMGetBasicBlockTerminator(d->blocks[k]);
+
+	if (!term)
+		return false;
+	if (LLVMGetInstructionOpcode(term) == LLVMBr)
+		return LLVMIsConditional(term) && value_divergent(d, LLVMGetCondition(term));
+	if (LLVMGetInstructionOpcode(term) == LLVMSwitch)
+		return value_divergent(d, LLVMGetOperand(term, 0));
+	return false;
+}
+
+static void spread_execution(struct divergence *d)
+{
+	size_t w = d->words;
+	bool changed;
+
+	do {
+		changed = false;
+		for (size_t k = 0; k < d->nb; k++) {
+			if (!branch_divergent(d, k) && !test_bit(d->div_exec, k))
+				continue;
+			for (size_t i = 0; i < w; i++) {
+				uint64_t v = d->div_exec[i] | d->cd[k * w + i];
+
+				changed |= v != d->div_exec[i];
+				d->div_exec[i] = v;
+			}
+		}
+	} while (changed);
+}
+
+static bool spread_slots(struct divergence *d)
+{
+	bool changed = false;
+
+	for (size_t k = 0; k < d->nb; k++)
+		for (LLVMValueRef x = LLVMGetFirstInstruction(d->blocks[k]); x;
+		     x = LLVMGetNextInstruction(x)) {
+			long s;
+
+			if (!LLVMIsAStoreInst(x))
+				continue;
+			s = find(d->skeys, d->r->nslots, LLVMGetOperand(x, 1));
+			if (s < 0 || d->slot_div[s])
+				continue;
+			if (test_bit(d->div_exec, k) || value_divergent(d, LLVMGetOperand(x, 0))) {
+				d->slot_div[s] = true;
+				changed = true;
+			}
+		}
+	return changed;
+}
+
+static bool divergence_init(struct divergence *d, struct regions *r)
+{
+	size_t ns = r->nslots;
+
+	*d = (struct divergence){.r = r};
+	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
+		d->nb++;
+		for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x))
+			d->ni++;
+	}
+	d->words = d->nb / 64 + 1;
+	d->blocks = calloc(d->nb, sizeof(*d->blocks));
+	d->bkeys = calloc(d->nb, sizeof(*d->bkeys));
+	d->ikeys = calloc(d->ni + 1, sizeof(*d->ikeys));
+	d->skeys = calloc(ns + 1, sizeof(*d->skeys));
+	d->pdom = calloc(d->nb * d->words, sizeof(uint64_t));
+	d->cd = calloc(d->nb * d->words, sizeof(uint64_t));
+	d->div_exec = calloc(d->words, sizeof(uint64_t));
+	d->div = calloc(d->ni / 64 + 1, sizeof(uint64_t));
+	d->slot_div = calloc(ns + 1, sizeof(bool));
+	if (!d->blocks || !d->bkeys || !d->ikeys || !d->skeys || !d->pdom || !d->cd ||
+	    !d->div_exec || !d->div || !d->slot_div)
+		return false;
+	d->nb = d->ni = 0;
+	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
+		d->bkeys[d->nb] = (struct key){bb, d->nb};
+		d->blocks[d->nb++] = bb;
+		for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x)) {
+			d->ikeys[d->ni] = (struct key){x, d->ni};
+			d->ni++;
+		}
+	}
+	qsort(d->bkeys, d->nb, sizeof(*d->bkeys), cmp_key);
+	qsort(d->ikeys, d->ni, sizeof(*d->ikeys), cmp_key);
+	for (size_t i = 0; i < ns; i++) {
+		d->skeys[i] = (struct key){r->slots[i].alloca, i};
+		/* What escapes may change behind the analysis' back. */
+		d->slot_div[i] = r->slots[i].escapes;
+	}
+	qsort(d->skeys, ns, sizeof(*d->skeys), cmp_key);
+	return true;
+}
+
+static void divergence_fini(struct divergence *d)
+{
+	free(d->blocks);
+	free(d->bkeys);
+	free(d->ikeys);
+	free(d->skeys);
+	free(d->pdom);
+	free(d->cd);
+	free(d->div_exec);
+	free(d->div);
+	free(d->slot_div);
+}
+
 bool cg_find_uniform_slots(struct regions *r)
 {
-	(void)r;
-	return true;
+	struct divergence d;
+	bool ok = divergence_init(&d, r);
+
+	if (ok) {
+		post_dominators(&d);
+		control_dependence(&d);
+		do {
+			spread_values(&d);
+			spread_execution(&d);
+		} while (spread_slots(&d));
+		for (size_t i = 0; i < r->nslots; i++)
+			r->slots[i].uniform = r->slots[i].frame && !d.slot_div[i];
+	}
+	divergence_fini(&d);
+	return ok;
 }

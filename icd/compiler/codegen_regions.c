@@ -419,27 +419,38 @@ static bool demote_values(struct regions *r)
 /* ---- the region function ---- */
 
 /* Frames follow each other: their size is a multiple of their alignment. */
+#define UNIFORM_ALIGN 64 /* the uniform blocks' alignment in the scratch buffer */
+
 static void lay_out_frame(struct regions *r)
 {
-	uint64_t off = 0, frame_align = 4; /* the states after the frames: 4 bytes each */
+	uint64_t off = 0, uoff = 0, frame_align = 4; /* the states after the frames: 4 bytes each */
 
 	for (size_t i = 0; i < r->nslots; i++) {
 		struct slot *s = &r->slots[i];
 		LLVMTypeRef t = LLVMGetAllocatedType(s->alloca);
 		uint64_t count = LLVMConstIntGetZExtValue(LLVMGetOperand(s->alloca, 0));
 		uint64_t align = LLVMGetAlignment(s->alloca);
+		uint64_t *at = s->uniform ? &uoff : &off;
 
+		s->type = t;
 		if (!s->frame)
 			continue;
 		if (align < LLVMABIAlignmentOfType(r->e->td, t))
 			align = LLVMABIAlignmentOfType(r->e->td, t);
-		off = (off + align - 1) / align * align;
-		s->offset = off;
-		off += LLVMABISizeOfType(r->e->td, t) * count;
-		if (align > frame_align)
+		if (align > UNIFORM_ALIGN)
+			s->uniform = false, at = &off;
+		*at = (*at + align - 1) / align * align;
+		s->offset = *at;
+		*at += LLVMABISizeOfType(r->e->td, t) * count;
+		r->nuniform += s->uniform;
+		if (!s->uniform && align > frame_align)
 			frame_align = align;
 	}
 	r->frame_size = (off + frame_align - 1) / frame_align * frame_align;
+	r->uniform_size = (uoff + UNIFORM_ALIGN - 1) / UNIFORM_ALIGN * UNIFORM_ALIGN;
+	if (frame_align < UNIFORM_ALIGN)
+		frame_align = UNIFORM_ALIGN;
+	r->frames_offset = (2 * r->uniform_size + frame_align - 1) / frame_align * frame_align;
 }
 
 static bool is_enum_attr(LLVMAttributeRef a, const char *name)
@@ -479,9 +490,54 @@ static void copy_attributes(struct regions *r, LLVMValueRef R)
 /* The slots into R's dispatch block: frame slots as addresses in the frame
  * (without lifetime markers: a frame outlives each region), others as
  * allocas. */
-static void place_slots(struct regions *r, LLVMValueRef frame)
+static void drop_lifetime_markers(LLVMValueRef a)
+{
+	for (LLVMUseRef u = LLVMGetFirstUse(a); u;) {
+		LLVMValueRef user = LLVMGetUser(u);
+
+		u = LLVMGetNextUse(u);
+		if (cg_is_lifetime(user))
+			LLVMInstructionEraseFromParent(user);
+	}
+}
+
+/* A uniform slot: a register of R, given on entry (the launcher reads it
+ * from the group's uniform block before the pass) and written to the other
+ * block `out` before each return (every work-item writes the same value;
+ * the launcher swaps the blocks between passes, so no work-item reads what
+ * another wrote in the same pass). */
+static void place_uniform(struct regions *r, struct slot *s, LLVMValueRef in, LLVMValueRef out,
+			  LLVMValueRef R)
 {
 	struct launcher_env *e = r->e;
+	LLVMTypeRef t = s->type;
+	LLVMValueRef local = LLVMBuildAlloca(e->b, t, "");
+	LLVMBasicBlockRef here = LLVMGetInsertBlock(e->b);
+
+	LLVMBuildStore(e->b, in, local);
+	drop_lifetime_markers(s->alloca);
+	LLVMReplaceAllUsesWith(s->alloca, local);
+	LLVMInstructionEraseFromParent(s->alloca);
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(R); bb; bb = LLVMGetNextBasicBlock(bb)) {
+		LLVMValueRef term = LLVMGetBasicBlockTerminator(bb);
+
+		if (!term || LLVMGetInstructionOpcode(term) != LLVMRet)
+			continue;
+		LLVMPositionBuilderBefore(e->b, term);
+		LLVMBuildStore(e->b, LLVMBuildLoad2(e->b, t, local, ""),
+			       cg_byte_gep(e, out, s->offset));
+	}
+	LLVMPositionBuilderAtEnd(e->b, here);
+}
+
+/* The slots into R's dispatch block: frame slots as addresses in the frame
+ * (without lifetime markers: a frame outlives each region), uniform ones
+ * through the uniform blocks, others as allocas. */
+static void place_slots(struct regions *r, LLVMValueRef R, unsigned n)
+{
+	struct launcher_env *e = r->e;
+	LLVMValueRef frame = LLVMGetParam(R, n);
+	unsigned u = n + 3;
 
 	for (size_t i = 0; i < r->nslots; i++) {
 		LLVMValueRef a = r->slots[i].alloca;
@@ -489,27 +545,24 @@ static void place_slots(struct regions *r, LLVMValueRef frame)
 		if (!r->slots[i].frame) {
 			LLVMInstructionRemoveFromParent(a);
 			LLVMInsertIntoBuilder(e->b, a);
-			continue;
+		} else if (r->slots[i].uniform) {
+			place_uniform(r, &r->slots[i], LLVMGetParam(R, u++), LLVMGetParam(R, n + 1), R);
+		} else {
+			drop_lifetime_markers(a);
+			LLVMReplaceAllUsesWith(a, cg_byte_gep(e, frame, r->slots[i].offset));
+			LLVMInstructionEraseFromParent(a);
 		}
-		for (LLVMUseRef u = LLVMGetFirstUse(a); u;) {
-			LLVMValueRef user = LLVMGetUser(u);
-
-			u = LLVMGetNextUse(u);
-			if (cg_is_lifetime(user))
-				LLVMInstructionEraseFromParent(user);
-		}
-		LLVMReplaceAllUsesWith(a, cg_byte_gep(e, frame, r->slots[i].offset));
-		LLVMInstructionEraseFromParent(a);
 	}
 }
 
-/* R(args..., frame, state) -> the next state; the kernel's blocks move
+/* R(args..., frame, uniform out, state, uniform values...) -> the next state; the kernel's blocks move
  * into it, its returns return REGION_DONE and its barriers their number. */
 static LLVMValueRef build_region_function(struct regions *r)
 {
 	struct launcher_env *e = r->e;
 	unsigned n = LLVMCountParams(r->fn);
-	LLVMTypeRef *pt = calloc(n + 2, sizeof(*pt));
+	unsigned np = n + 3 + r->nuniform, u = n + 3;
+	LLVMTypeRef *pt = calloc(np, sizeof(*pt));
 	LLVMBasicBlockRef dispatch, bb;
 	LLVMValueRef R, sw;
 	size_t len;
@@ -519,21 +572,26 @@ static LLVMValueRef build_region_function(struct regions *r)
 		return NULL;
 	for (unsigned i = 0; i < n; i++)
 		pt[i] = LLVMTypeOf(LLVMGetParam(r->fn, i));
-	pt[n] = e->ptr;
-	pt[n + 1] = e->i32;
+	pt[n] = pt[n + 1] = e->ptr;
+	pt[n + 2] = e->i32;
+	for (size_t i = 0; i < r->nslots; i++)
+		if (r->slots[i].frame && r->slots[i].uniform)
+			pt[u++] = r->slots[i].type;
 	if (asprintf(&name, "__svmgpu_regions.%s", LLVMGetValueName2(r->fn, &len)) < 0) {
 		free(pt);
 		return NULL;
 	}
-	R = LLVMAddFunction(e->m, name, LLVMFunctionType(e->i32, pt, n + 2, 0));
+	R = LLVMAddFunction(e->m, name, LLVMFunctionType(e->i32, pt, np, 0));
 	free(name);
 	free(pt);
 	LLVMSetLinkage(R, LLVMInternalLinkage);
 	copy_attributes(r, R);
-	/* Only the work-item reaches its frame, through pointers based on this
-	 * one: the optimiser may keep frame values in registers across stores
-	 * to global and local memory. */
-	LLVMAddAttributeAtIndex(R, n + 1, LLVMCreateEnumAttribute(e->ctx, attr_kind("noalias"), 0));
+	/* Only the work-item reaches its frame and R the uniform blocks, through
+	 * pointers based on these: the optimiser may keep their values in
+	 * registers across stores to global and local memory. */
+	for (unsigned i = n + 1; i <= n + 2; i++)
+		LLVMAddAttributeAtIndex(R, i,
+					LLVMCreateEnumAttribute(e->ctx, attr_kind("noalias"), 0));
 	dispatch = LLVMAppendBasicBlockInContext(e->ctx, R, "dispatch");
 	while ((bb = LLVMGetFirstBasicBlock(r->fn))) {
 		LLVMRemoveBasicBlockFromParent(bb);
@@ -560,8 +618,8 @@ static LLVMValueRef build_region_function(struct regions *r)
 		LLVMInstructionEraseFromParent(r->cuts[k].call);
 	}
 	LLVMPositionBuilderAtEnd(e->b, dispatch);
-	place_slots(r, LLVMGetParam(R, n));
-	sw = LLVMBuildSwitch(e->b, LLVMGetParam(R, n + 1), r->entry, (unsigned)r->ncuts);
+	place_slots(r, R, n);
+	sw = LLVMBuildSwitch(e->b, LLVMGetParam(R, n + 2), r->entry, (unsigned)r->ncuts);
 	for (size_t k = 0; k < r->ncuts; k++)
 		LLVMAddCase(sw, LLVMConstInt(e->i32, k + 1, 0), r->cuts[k].after);
 	return R;
@@ -599,6 +657,7 @@ bool cg_build_region_launcher(struct launcher_env *e, LLVMValueRef kernel,
 	LLVMDeleteFunction(kernel);
 	info->barriers = (unsigned)r.ncuts;
 	info->frame_size = r.frame_size;
+	info->uniform_size = r.uniform_size;
 	ok = true;
 out:
 	free(argv);

@@ -22,7 +22,8 @@ struct cut {
 
 /* An alloca of the kernel: a variable, or a value demoted to memory. */
 struct slot {
-	LLVMValueRef alloca;
+	LLVMValueRef alloca; /* gone once R is built */
+	LLVMTypeRef type;    /* what it holds */
 	bool escapes; /* used other than by whole loads and stores */
 	bool frame;   /* lives across a barrier: kept between regions */
 	bool uniform; /* and holds the same value in every work-item: kept once */
@@ -39,6 +40,8 @@ struct regions {
 	size_t nslots;
 	uint64_t frame_size;   /* per work-item */
 	uint64_t uniform_size; /* per group, twice: read one, write the other */
+	unsigned nuniform;     /* uniform slots: R's parameters after the state */
+	uint64_t frames_offset; /* in the scratch buffer, after the uniform blocks */
 };
 
 /* p grown to hold more than n elements of size bytes (*cap of them). */

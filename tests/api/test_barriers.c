@@ -148,6 +148,25 @@ static const char *src =
 	"		barrier(CLK_LOCAL_MEM_FENCE);\n"
 	"	}\n"
 	"}\n"
+	"kernel void divergent_values(global int *out, int k)\n"
+	"{\n"
+	"	size_t l = get_local_id(0);\n"
+	"	int x = k, y;\n"
+	"	if (l < 4)\n"
+	"		y = k + 1;\n"
+	"	else\n"
+	"		y = k + 2;\n"
+	"	barrier(CLK_LOCAL_MEM_FENCE);\n"
+	"	for (int i = 0; i < (int)(l % 3); i++)\n"
+	"		x += 10;\n"
+	"	barrier(CLK_LOCAL_MEM_FENCE);\n"
+	"	int s = 0;\n"
+	"	for (int i = 0; i < 3; i++) {\n"
+	"		s += x;\n"
+	"		barrier(CLK_LOCAL_MEM_FENCE);\n"
+	"	}\n"
+	"	out[get_global_id(0)] = s * 100 + y;\n"
+	"}\n"
 	"kernel void fault_late(global int *out, local int *tmp, global int *bad)\n"
 	"{\n"
 	"	size_t l = get_local_id(0);\n"
@@ -161,6 +180,7 @@ static const char *src =
 static const char *const kernels_with_barriers[] = {
 	"tree", "transpose2d", "early_exit", "private_array", "byval", "nested",
 	"calls_helper", "inner", "outer", "collectives", "big_private", "diverge", "fault_late",
+	"divergent_values",
 };
 
 /* Builds src with SVMGPU_DEBUG on and what the code generator said on
@@ -512,6 +532,30 @@ static void check_diverge(cl_program p, const char *how)
 	free(out);
 }
 
+/* Values set under divergent control, or in loops whose trip count differs
+ * between work-items, differ between work-items across barriers: the region
+ * form must not keep them once per group. */
+static void check_divergent_values(cl_program p, const char *how)
+{
+	cl_kernel k = kernel(p, "divergent_values");
+	size_t n = 64, ls = 16;
+	int base = 7, *out = calloc(n, sizeof(int)), bad = 0;
+
+	REQUIRE(out, "memory");
+	clSetKernelArgSVMPointer(k, 0, out);
+	clSetKernelArg(k, 1, sizeof(base), &base);
+	CHECK_OK(run(k, 1, &n, &ls), "%s: divergent_values", how);
+	for (size_t i = 0; i < n; i++) {
+		size_t l = i % ls;
+		int x = base + 10 * (int)(l % 3);
+
+		bad += out[i] != 3 * x * 100 + base + (l < 4 ? 1 : 2);
+	}
+	CHECK(bad == 0, "%s: values that differ between work-items: %d wrong", how, bad);
+	clReleaseKernel(k);
+	free(out);
+}
+
 /* A fault in the region after a barrier fails the command, and the queue
  * goes on. */
 static void check_fault(cl_program p, const char *how)
@@ -553,6 +597,7 @@ static void check_all(cl_program p, const char *how)
 	check_collectives(p, how);
 	check_big_private(p, how);
 	check_diverge(p, how);
+	check_divergent_values(p, how);
 	check_fault(p, how);
 }
 
