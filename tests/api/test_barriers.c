@@ -244,6 +244,23 @@ static cl_kernel kernel(cl_program p, const char *name)
 	return k;
 }
 
+/* The kernel `name` with a zeroed output of `bytes` as its argument 0. */
+static cl_kernel with_output(cl_program p, const char *name, size_t bytes, void **out)
+{
+	cl_kernel k = kernel(p, name);
+
+	*out = calloc(1, bytes);
+	REQUIRE(*out != NULL, "memory");
+	CHECK_OK(clSetKernelArgSVMPointer(k, 0, *out), "%s: output", name);
+	return k;
+}
+
+static void done_with(cl_kernel k, void *out)
+{
+	clReleaseKernel(k);
+	free(out);
+}
+
 /* Runs k over dim dimensions and waits; the command's status. */
 static cl_int run(cl_kernel k, cl_uint dim, const size_t *g, const size_t *l)
 {
@@ -292,12 +309,13 @@ static void check_tree(cl_program p, size_t n, size_t ls, const char *how)
 
 static void check_transpose(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "transpose2d");
 	size_t g[2] = {16, 24}, l[2] = {8, 8};
-	int *out = calloc(16 * 24, sizeof(int)), bad = 0;
+	int bad = 0;
 
-	REQUIRE(out, "memory");
-	clSetKernelArgSVMPointer(k, 0, out);
+	void *mem;
+	cl_kernel k = with_output(p, "transpose2d", 16 * 24 * sizeof(int), &mem);
+	int *out = mem;
+
 	CHECK_OK(run(k, 2, g, l), "%s: transpose2d", how);
 	for (size_t y = 0; y < 24; y++)
 		for (size_t x = 0; x < 16; x++) {
@@ -308,18 +326,18 @@ static void check_transpose(cl_program p, const char *how)
 			bad += out[y * 16 + x] != other * 2 + (mine & 1);
 		}
 	CHECK(bad == 0, "%s: 2-D groups see each other's values: %d wrong", how, bad);
-	clReleaseKernel(k);
-	free(out);
+	done_with(k, out);
 }
 
 static void check_early_exit(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "early_exit");
 	size_t n = 256, ls = 32;
-	int *out = calloc(n, sizeof(int)), bad = 0;
+	int bad = 0;
 
-	REQUIRE(out, "memory");
-	clSetKernelArgSVMPointer(k, 0, out);
+	void *mem;
+	cl_kernel k = with_output(p, "early_exit", n * sizeof(int), &mem);
+	int *out = mem;
+
 	set_local(k, 1, ls * sizeof(int));
 	CHECK_OK(run(k, 1, &n, &ls), "%s: early_exit", how);
 	for (size_t i = 0; i < n; i++) {
@@ -328,19 +346,18 @@ static void check_early_exit(cl_program p, const char *how)
 		bad += out[i] != ((l & 1) ? -1 : (int)(i - l + (l + 2) % ls));
 	}
 	CHECK(bad == 0, "%s: work-items that return count as arrived: %d wrong", how, bad);
-	clReleaseKernel(k);
-	free(out);
+	done_with(k, out);
 }
 
 static void check_private_array(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "private_array");
 	size_t n = 128, ls = 64;
-	float *out = calloc(n, sizeof(float));
 	int bad = 0;
 
-	REQUIRE(out, "memory");
-	clSetKernelArgSVMPointer(k, 0, out);
+	void *mem;
+	cl_kernel k = with_output(p, "private_array", n * sizeof(float), &mem);
+	float *out = mem;
+
 	CHECK_OK(run(k, 1, &n, &ls), "%s: private_array", how);
 	for (size_t i = 0; i < n; i++) {
 		size_t l = i % ls, m = (l + 1) % ls;
@@ -348,8 +365,7 @@ static void check_private_array(cl_program p, const char *how)
 		bad += out[i] != (float)(256 * l + 120) + (float)(m * 16 + m % 16);
 	}
 	CHECK(bad == 0, "%s: a private array lives across a barrier: %d wrong", how, bad);
-	clReleaseKernel(k);
-	free(out);
+	done_with(k, out);
 }
 
 struct by_value {
@@ -377,8 +393,7 @@ static void check_byval(cl_program p, const char *how)
 		       out[3 * i + 2] != (float)(1000 - (long)l);
 	}
 	CHECK(bad == 0, "%s: each work-item has its own by-value struct: %d wrong", how, bad);
-	clReleaseKernel(k);
-	free(out);
+	done_with(k, out);
 }
 
 static void check_nested(cl_program p, const char *how)
@@ -518,18 +533,18 @@ static void check_big_private(cl_program p, const char *how)
 
 static void check_diverge(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "diverge");
 	size_t n = 32, ls = 16;
-	int *out = calloc(n, sizeof(int)), bad = 0;
+	int bad = 0;
 
-	REQUIRE(out, "memory");
-	clSetKernelArgSVMPointer(k, 0, out);
+	void *mem;
+	cl_kernel k = with_output(p, "diverge", n * sizeof(int), &mem);
+	int *out = mem;
+
 	CHECK_OK(run(k, 1, &n, &ls), "%s: divergent barriers end", how);
 	for (size_t i = 0; i < n; i++)
 		bad += out[i] != (i % ls < 2 ? 1 : 2);
 	CHECK(bad == 0, "%s: divergent barriers: %d wrong", how, bad);
-	clReleaseKernel(k);
-	free(out);
+	done_with(k, out);
 }
 
 /* Values set under divergent control, or in loops whose trip count differs
@@ -537,12 +552,13 @@ static void check_diverge(cl_program p, const char *how)
  * form must not keep them once per group. */
 static void check_divergent_values(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "divergent_values");
 	size_t n = 64, ls = 16;
-	int base = 7, *out = calloc(n, sizeof(int)), bad = 0;
+	int base = 7, bad = 0;
 
-	REQUIRE(out, "memory");
-	clSetKernelArgSVMPointer(k, 0, out);
+	void *mem;
+	cl_kernel k = with_output(p, "divergent_values", n * sizeof(int), &mem);
+	int *out = mem;
+
 	clSetKernelArg(k, 1, sizeof(base), &base);
 	CHECK_OK(run(k, 1, &n, &ls), "%s: divergent_values", how);
 	for (size_t i = 0; i < n; i++) {
@@ -552,8 +568,7 @@ static void check_divergent_values(cl_program p, const char *how)
 		bad += out[i] != 3 * x * 100 + base + (l < 4 ? 1 : 2);
 	}
 	CHECK(bad == 0, "%s: values that differ between work-items: %d wrong", how, bad);
-	clReleaseKernel(k);
-	free(out);
+	done_with(k, out);
 }
 
 /* A fault in the region after a barrier fails the command, and the queue
