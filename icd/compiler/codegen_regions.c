@@ -8,14 +8,18 @@
  * work-items, which the optimiser treats like the loop form.
  *
  * The kernel, with everything that reaches a barrier inlined into it, is
- * rewritten into a function R(args..., frame, state) that starts at region
- * `state` (0: the kernel's entry, k: after barrier k) and returns the next
- * one (the barrier it stopped at, or REGION_DONE). First every value that crosses
- * a block boundary is demoted to an alloca (as LLVM's reg2mem does), and
- * blocks end at each barrier; then a liveness analysis over those allocas
- * finds the ones live across a barrier, and they move to the work-item's
- * frame in a per-thread buffer of the executor (ctx->scratch). The others
- * stay allocas, which the optimiser turns back into registers.
+ * rewritten into a function R(args..., frame, uniform out, state, uniform
+ * values...) that starts at region `state` (0: the kernel's entry, k: after
+ * barrier k) and returns the next one (the barrier it stopped at, or
+ * REGION_DONE). First every value that crosses a block boundary is demoted
+ * to an alloca (as LLVM's reg2mem does), or computed again where it is used
+ * when it only derives from work-item queries; blocks end at each barrier.
+ * Then (codegen_region_slots.c) a liveness analysis over those allocas finds
+ * the ones live across a barrier: they move to the work-item's frame in a
+ * per-thread buffer of the executor (ctx->scratch), or, when a divergence
+ * analysis shows them the same in every work-item (loop counters around
+ * barriers), to one copy per group that R gets as loop-invariant arguments.
+ * The others stay allocas, which the optimiser turns back into registers.
  *
  * The launcher keeps each work-item's next region: it runs the lowest
  * pending region for every work-item waiting there, until all are done. So
