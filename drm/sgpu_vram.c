@@ -14,6 +14,7 @@
 #include <linux/memremap.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -33,6 +34,9 @@ struct sgpu_vram {
 	unsigned long first_pfn;
 	struct page **backing;		/* DEVICE_PRIVATE: the "VRAM" itself */
 	struct resource *res;		/* DEVICE_PRIVATE: the address range */
+	struct mutex evict_lock;	/* the eviction clock */
+	unsigned long evict_hand;	/* where the next eviction looks first */
+	atomic_long_t generation;	/* of migrations: who brought a page in */
 };
 
 static struct sgpu_vram *sgpu_vram;
@@ -145,8 +149,11 @@ static const struct dev_pagemap_ops sgpu_vram_private_ops = {
 	.migrate_to_ram = sgpu_vram_migrate_to_ram,
 };
 
-/* A page of VRAM with one reference, locked (as migration wants it). */
-static struct page *sgpu_vram_alloc(struct sgpu_vram *vram)
+/*
+ * A page of VRAM with one reference, locked (as migration wants it), tagged
+ * with the generation of the migration that takes it.
+ */
+static struct page *sgpu_vram_alloc(struct sgpu_vram *vram, unsigned long gen)
 {
 	struct page *page;
 
@@ -158,7 +165,7 @@ static struct page *sgpu_vram_alloc(struct sgpu_vram *vram)
 	}
 	spin_unlock(&vram->lock);
 	if (page) {
-		page->zone_device_data = NULL;
+		page->zone_device_data = (void *)gen;
 		zone_device_page_init(page);
 	}
 	return page;
@@ -230,6 +237,8 @@ int sgpu_vram_init(u64 base, u64 size)
 	if (!vram)
 		return -ENOMEM;
 	spin_lock_init(&vram->lock);
+	mutex_init(&vram->evict_lock);
+	atomic_long_set(&vram->generation, 0);
 	ret = base ? sgpu_vram_init_coherent(vram, base, size) :
 		     sgpu_vram_init_private(vram, size);
 	if (ret)
@@ -264,25 +273,27 @@ fail:
 	return ret;
 }
 
-/* Migrate every page still in use back to system memory, then unmap. */
-void sgpu_vram_fini(void)
+/*
+ * The VRAM pages that migrate_device_range() collected in @src back to
+ * system memory: a page that cannot be had (without __GFP_NOFAIL in @gfp)
+ * leaves its VRAM page where it is. Returns the pages moved.
+ */
+static unsigned long sgpu_vram_evict_pages(struct sgpu_vram *vram,
+					   unsigned long *src, unsigned long *dst,
+					   unsigned long n, gfp_t gfp)
 {
-	struct sgpu_vram *vram = sgpu_vram;
-	unsigned long i, n, *src, *dst;
+	unsigned long i, moved = 0;
 
-	if (!vram)
-		return;
-	n = vram->npages;
-	src = kvcalloc(n, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
-	dst = kvcalloc(n, sizeof(*dst), GFP_KERNEL | __GFP_NOFAIL);
-	migrate_device_range(src, vram->pgmap.range.start >> PAGE_SHIFT, n);
 	for (i = 0; i < n; i++) {
 		struct page *spage = migrate_pfn_to_page(src[i]);
 		struct page *dpage;
 
+		dst[i] = 0;
 		if (!spage || !(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
-		dpage = alloc_page(GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
+		dpage = alloc_page(gfp);
+		if (!dpage)
+			continue;
 		lock_page(dpage);
 		copy_highpage(dpage, sgpu_vram_data(vram, spage));
 		dst[i] = migrate_pfn(page_to_pfn(dpage));
@@ -290,7 +301,62 @@ void sgpu_vram_fini(void)
 			dst[i] |= MIGRATE_PFN_WRITE;
 	}
 	migrate_device_pages(src, dst, n);
+	for (i = 0; i < n; i++)
+		if (dst[i] && (src[i] & MIGRATE_PFN_MIGRATE))
+			moved++;
 	migrate_device_finalize(src, dst, n);
+	return moved;
+}
+
+/*
+ * Make room for @want pages when VRAM is full: move pages in use back to
+ * system memory, going round VRAM like a clock from where the last
+ * eviction stopped, so the pages longest without their turn go first.
+ * Pages that the running migration (@gen) brought in stay: one SVM_BIND
+ * larger than VRAM fills it rather than chasing its own tail. The owners'
+ * CPU and GPU mappings follow through the usual invalidation
+ * (MMU_NOTIFY_MIGRATE). Returns the pages freed.
+ */
+static unsigned long sgpu_vram_evict(struct sgpu_vram *vram, unsigned long want,
+				     unsigned long gen)
+{
+	unsigned long scanned, freed = 0;
+
+	mutex_lock(&vram->evict_lock);
+	for (scanned = 0; scanned < vram->npages && freed < want; scanned++) {
+		unsigned long pfn = vram->first_pfn + vram->evict_hand;
+		struct page *page = pfn_to_page(pfn);
+		unsigned long src = 0, dst = 0;
+
+		vram->evict_hand = (vram->evict_hand + 1) % vram->npages;
+		/* Free pages have no reference; ours carry our generation. */
+		if (!page_ref_count(page) ||
+		    (unsigned long)READ_ONCE(page->zone_device_data) == gen)
+			continue;
+		if (migrate_device_range(&src, pfn, 1))
+			continue;
+		freed += sgpu_vram_evict_pages(vram, &src, &dst, 1,
+					       GFP_HIGHUSER_MOVABLE);
+		cond_resched();
+	}
+	mutex_unlock(&vram->evict_lock);
+	return freed;
+}
+
+/* Migrate every page still in use back to system memory, then unmap. */
+void sgpu_vram_fini(void)
+{
+	struct sgpu_vram *vram = sgpu_vram;
+	unsigned long n, *src, *dst;
+
+	if (!vram)
+		return;
+	n = vram->npages;
+	src = kvcalloc(n, sizeof(*src), GFP_KERNEL | __GFP_NOFAIL);
+	dst = kvcalloc(n, sizeof(*dst), GFP_KERNEL | __GFP_NOFAIL);
+	migrate_device_range(src, vram->pgmap.range.start >> PAGE_SHIFT, n);
+	sgpu_vram_evict_pages(vram, src, dst, n,
+			      GFP_HIGHUSER_MOVABLE | __GFP_NOFAIL);
 	kvfree(src);
 	kvfree(dst);
 	memunmap_pages(&vram->pgmap);
@@ -329,7 +395,7 @@ static long sgpu_vram_migrate_batch(struct sgpu_vram *vram,
 				    struct vm_area_struct *vma,
 				    unsigned long start, unsigned long end,
 				    unsigned long *src, unsigned long *dst,
-				    bool *full)
+				    unsigned long gen, bool *full)
 {
 	struct migrate_vma args = {
 		.vma = vma,
@@ -358,7 +424,7 @@ static long sgpu_vram_migrate_batch(struct sgpu_vram *vram,
 		spage = migrate_pfn_to_page(src[i]);
 		if (spage && is_zone_device_page(spage))
 			continue;
-		dpage = sgpu_vram_alloc(vram);
+		dpage = sgpu_vram_alloc(vram, gen);
 		if (!dpage) {
 			*full = true;
 			continue;
@@ -385,11 +451,13 @@ long sgpu_vram_migrate(struct mm_struct *mm, unsigned long start,
 		       unsigned long end, bool *full)
 {
 	struct sgpu_vram *vram = sgpu_vram;
-	unsigned long addr, next, *src, *dst;
+	unsigned long addr, next, *src, *dst, gen;
 	long done = 0;
 
 	if (!vram)
 		return -EOPNOTSUPP;
+	/* Never 0, and never a page pointer (the free list's links). */
+	gen = ((unsigned long)atomic_long_inc_return(&vram->generation) << 1) | 1;
 	src = kmalloc_array(2 * SGPU_MIGRATE_PAGES, sizeof(*src), GFP_KERNEL);
 	if (!src)
 		return -ENOMEM;
@@ -404,8 +472,10 @@ long sgpu_vram_migrate(struct mm_struct *mm, unsigned long start,
 		addr = max(addr, vma->vm_start);
 		next = min3(end, vma->vm_end,
 			    addr + SGPU_MIGRATE_PAGES * PAGE_SIZE);
+		if (sgpu_vram_free_pages() < (next - addr) >> PAGE_SHIFT)
+			sgpu_vram_evict(vram, (next - addr) >> PAGE_SHIFT, gen);
 		done += sgpu_vram_migrate_batch(vram, vma, addr, next, src, dst,
-						full);
+						gen, full);
 		if (fatal_signal_pending(current))
 			break;
 		cond_resched();

@@ -8,8 +8,9 @@
  *    kernels).
  *  - base == 0: MEMORY_DEVICE_PRIVATE (CONFIG_DEVICE_PRIVATE kernels):
  *    the CPU cannot reach the pages; its accesses migrate them back.
- * Pages return to the pool when the process frees them; unloading the
- * module migrates whatever is still in use back to system memory.
+ * Pages return to the pool when the process frees them, or when a
+ * migration needs room (eviction); unloading the module migrates whatever
+ * is still in use back to system memory.
  */
 #ifndef SGPU_VRAM_H
 #define SGPU_VRAM_H
@@ -34,10 +35,12 @@ struct page *sgpu_vram_cpu_page(struct page *page);
 
 /*
  * Migrate the anonymous memory of [@start, @end) (page aligned) to VRAM,
- * best effort: pages already there, file pages, pinned pages and what no
- * longer fits are left where they are. Takes mmap_read_lock(@mm). Returns
- * the number of pages migrated (and sets *@full when VRAM ran out), or
- * -EOPNOTSUPP without VRAM.
+ * best effort: pages already there, file pages and pinned pages are left
+ * where they are. When VRAM is full, pages that earlier migrations brought
+ * in (of any process) go back to system memory to make room; what this
+ * migration brought in stays, so what no longer fits beside it is left in
+ * system memory. Takes mmap_read_lock(@mm). Returns the number of pages
+ * migrated (and sets *@full when VRAM ran out), or -EOPNOTSUPP without VRAM.
  */
 long sgpu_vram_migrate(struct mm_struct *mm, unsigned long start,
 		       unsigned long end, bool *full);

@@ -239,6 +239,53 @@ static int t_migrate_full(void)
 	return 0;
 }
 
+/*
+ * VRAM full: a later bind evicts pages that earlier binds brought in to
+ * make room, never its own, and the evicted data is intact in system
+ * memory.
+ */
+static int t_migrate_evict(void)
+{
+	struct drm_sgpu_info info;
+	size_t vram, half, in_a;
+	char *a, *b;
+	int fd;
+
+	if (!have_vram())
+		return 77;
+	fd = dev_open_init();
+	CHECK(ioctl(fd, DRM_IOCTL_SGPU_INFO, &info) == 0);
+	vram = info.vram_size / PAGE;
+	half = vram / 2 + 512; /* the two exceed VRAM by 1024 pages */
+	a = map_anon(half * PAGE, PROT_READ | PROT_WRITE);
+	b = map_anon(half * PAGE, PROT_READ | PROT_WRITE);
+	CHECK(madvise(a, half * PAGE, MADV_NOHUGEPAGE) == 0);
+	CHECK(madvise(b, half * PAGE, MADV_NOHUGEPAGE) == 0);
+	pattern(a, half * PAGE, 5);
+	pattern(b, half * PAGE, 6);
+	CHECK_EQ(migrate(fd, a, half * PAGE), (long)half);
+	CHECK_EQ(count_vram(fd, a, half, SGPU_SNAPSHOT_CPU), half);
+	/* all of b moves: pages of a make room */
+	CHECK_EQ(migrate(fd, b, half * PAGE), (long)half);
+	CHECK_EQ(count_vram(fd, b, half, SGPU_SNAPSHOT_CPU), half);
+	in_a = count_vram(fd, a, half, SGPU_SNAPSHOT_CPU);
+	CHECK(in_a <= vram - half);
+	CHECK(in_a > 0);
+	/* the GPU still reads a, evicted or not */
+	{
+		char *buf = malloc(half * PAGE);
+
+		CHECK_EQ(gpu_read(fd, a, buf, half * PAGE), SGPU_STATUS_OK);
+		CHECK(same_pattern(buf, half * PAGE, 5));
+		free(buf);
+	}
+	CHECK(same_pattern(a, half * PAGE, 5));
+	CHECK(same_pattern(b, half * PAGE, 6));
+	CHECK(munmap(a, half * PAGE) == 0);
+	CHECK(munmap(b, half * PAGE) == 0);
+	return 0;
+}
+
 static int t_migrate_race(void)
 {
 	size_t n = 64 * PAGE;
@@ -314,6 +361,7 @@ const struct guest_test migrate_tests[] = {
 	{ "migrate_mixed", t_migrate_mixed },
 	{ "migrate_fork", t_migrate_fork },
 	{ "migrate_full", t_migrate_full },
+	{ "migrate_evict", t_migrate_evict },
 	{ "migrate_race", t_migrate_race },
 	{ NULL, NULL },
 };
