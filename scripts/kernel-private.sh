@@ -24,6 +24,13 @@ if [ "${1:-}" = --check ]; then
 fi
 [ -f "$stamp" ] && { echo "$cache/build"; exit 0; }
 
+# One build at a time: a second caller (the kernel suite while run-tests.sh
+# builds in the background) waits for the first and finds its stamp.
+mkdir -p "$cache"
+exec 9>"$cache.lock"
+flock 9
+[ -f "$stamp" ] && { echo "$cache/build"; exit 0; }
+
 src=$(cd "$(dirname "$0")/.." && pwd)
 bash "$src/scripts/install-deps.sh" kernel-private >&2
 tarball=$(ls /usr/src/linux-source-6.1.tar.* | head -n1)

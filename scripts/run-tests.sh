@@ -4,6 +4,10 @@
 #   build/      the normal build (-Wall -Wextra -Werror): every meson suite,
 #               then a few api tests and the sample again under valgrind;
 #   build-san/  AddressSanitizer + UndefinedBehaviorSanitizer: every suite.
+# The kernel suite boots a second kernel with CONFIG_DEVICE_PRIVATE: built
+# once (scripts/kernel-private.sh, 4-8 minutes on 2 cores, kept outside the
+# checkout) in the background while the userspace builds and tests run; the
+# suite waits for it. SVMGPU_KERNEL_PRIVATE=0 leaves that kernel out.
 # Ends with the line "N passed, N failed" (", N skipped" appended when tests
 # were skipped); exits non-zero when anything failed.
 set -uo pipefail
@@ -13,6 +17,12 @@ src=$PWD
 start=$SECONDS
 
 bash scripts/install-deps.sh || { echo "run-tests: installing dependencies failed"; exit 1; }
+
+export SVMGPU_KERNEL_PRIVATE=${SVMGPU_KERNEL_PRIVATE:-1}
+if [ "$SVMGPU_KERNEL_PRIVATE" = 1 ] && ! bash scripts/kernel-private.sh --check >/dev/null; then
+	echo "== the DEVICE_PRIVATE kernel: building in the background (log: kernel-private.log)"
+	bash scripts/kernel-private.sh >kernel-private.log 2>&1 &
+fi
 
 # Tests run under valgrind: the ones that cover most of the runtime without
 # the thread counts of the stress test, which valgrind serialises, and
