@@ -16,6 +16,9 @@
 #            when that kernel is already built, or always with
 #            SVMGPU_KERNEL_PRIVATE=1 (which builds it, 4-8 minutes, once).
 #            SVMGPU_KERNEL_PRIVATE=0 never boots it.
+# and builds the module (not booted) against a newer kernel's headers:
+#   newer    Debian 12's backported headers (scripts/kernel-newer.sh), when
+#            they can be downloaded; SVMGPU_KERNEL_NEWER=0 leaves it out.
 # DIR (default: build/kernel-test) holds the builds, the initramfs and the
 # logs: console-<boot>.txt (the whole serial console), results.txt.
 # Exit: 0 all passed, 1 a failure, 77 (meson's skip) when the packages are
@@ -62,11 +65,12 @@ fi
 # tree stays clean); any compiler warning is an error.
 build_module() {
 	local name=$1 kdir=$2 dir=$work/drm-$1
+	shift 2
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	cp -r "$src/drm/." "$dir/"
 	find "$dir" \( -name '*.o' -o -name '*.ko' -o -name '.*.cmd' \) -delete
-	if ! make -s -C "$kdir" M="$dir" -j"$(nproc)" modules \
+	if ! make -s -C "$kdir" M="$dir" -j"$(nproc)" "$@" modules \
 		>"$work/module-build-$name.log" 2>&1; then
 		cat "$work/module-build-$name.log"
 		log "FAIL: module build ($name)"
@@ -317,6 +321,24 @@ if [ -n "$pkdir" ]; then
 		check private || status=1
 	else
 		status=1
+	fi
+fi
+
+# 3. A newer kernel (Debian 12's backported headers, scripts/kernel-newer.sh):
+# the module builds there too, without warnings. Not booted: the backported
+# kernels lack DEVICE_PRIVATE as well, and 6.1 covers the device-coherent path.
+# No BTF: that needs pahole, which building for the tests does not.
+if [ "${SVMGPU_KERNEL_NEWER:-1}" != 0 ]; then
+	if kdir=$(bash "$src/scripts/kernel-newer.sh" 2>"$work/kernel-newer.log"); then
+		if build_module newer "$kdir" CONFIG_DEBUG_INFO_BTF_MODULES=; then
+			echo "SGPU-TEST PASS newer/module_build ($(basename "$kdir"))" >>"$work/results.txt"
+			log "newer: sgpu.ko builds against $(basename "$kdir")"
+		else
+			echo "SGPU-TEST FAIL newer/module_build ($(basename "$kdir"))" >>"$work/results.txt"
+			status=1
+		fi
+	else
+		log "newer: no newer kernel headers ($(tail -n1 "$work/kernel-newer.log")): not built"
 	fi
 fi
 
