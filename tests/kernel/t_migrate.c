@@ -202,10 +202,18 @@ static int t_migrate_fork(void)
 	return 0;
 }
 
+/* The VRAM size in pages. */
+static size_t vram_pages(int fd)
+{
+	struct drm_sgpu_info info;
+
+	CHECK(ioctl(fd, DRM_IOCTL_SGPU_INFO, &info) == 0);
+	return info.vram_size / PAGE;
+}
+
 /* VRAM runs out: best effort, and freed pages come back to the pool. */
 static int t_migrate_full(void)
 {
-	struct drm_sgpu_info info;
 	size_t vram, n;
 	long first, again;
 	double t0;
@@ -215,8 +223,7 @@ static int t_migrate_full(void)
 	if (!have_vram())
 		return 77;
 	fd = dev_open_init();
-	CHECK(ioctl(fd, DRM_IOCTL_SGPU_INFO, &info) == 0);
-	vram = info.vram_size / PAGE;
+	vram = vram_pages(fd);
 	n = vram + 1024;
 	p = map_anon(n * PAGE, PROT_READ | PROT_WRITE);
 	memset(p, 9, n * PAGE);
@@ -246,7 +253,6 @@ static int t_migrate_full(void)
  */
 static int t_migrate_evict(void)
 {
-	struct drm_sgpu_info info;
 	size_t vram, half, in_a;
 	char *a, *b;
 	int fd;
@@ -254,8 +260,7 @@ static int t_migrate_evict(void)
 	if (!have_vram())
 		return 77;
 	fd = dev_open_init();
-	CHECK(ioctl(fd, DRM_IOCTL_SGPU_INFO, &info) == 0);
-	vram = info.vram_size / PAGE;
+	vram = vram_pages(fd);
 	half = vram / 2 + 512; /* the two exceed VRAM by 1024 pages */
 	a = map_anon(half * PAGE, PROT_READ | PROT_WRITE);
 	b = map_anon(half * PAGE, PROT_READ | PROT_WRITE);
