@@ -26,6 +26,8 @@ LLVMModuleRef cg_parse(LLVMContextRef ctx, const void *bc, size_t size, char **l
 /* Links every module into the first; LLVM's errors go to *log. NULL on failure. */
 LLVMModuleRef cg_link_all(LLVMContextRef ctx, size_t n, const void *const *bcs,
 			  const size_t *sizes, char **log);
+/* The kind of the enum or type attribute `name` ("noalias", "byval"...). */
+unsigned cg_attr_kind(const char *name);
 /* Parameter i's enum attribute `name` of fn, or NULL. */
 LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name);
 /* One kernel's metadata; false when out of memory. */
@@ -58,6 +60,10 @@ bool cg_check_unresolved(LLVMModuleRef m, const char *(*unresolved)(const char *
 cl_int cg_emit(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize,
 	       const char *(*unresolved)(const char *name), LLVMCodeGenFileType type,
 	       char **out, size_t *size, char **log);
+/* LLVM's pass pipeline `pipeline` over m; on failure, a log line made of
+ * `failed` (one %s: LLVM's message). */
+bool cg_run_pipeline(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
+		     bool vectorize, const char *failed, char **log);
 /* The standard O3 (or O0) pipeline for tm's target. */
 bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log);
 

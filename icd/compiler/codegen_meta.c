@@ -198,10 +198,14 @@ static cl_kernel_arg_type_qualifier type_qual_of(const char *s, bool pointer)
 	return q;
 }
 
+unsigned cg_attr_kind(const char *name)
+{
+	return LLVMGetEnumAttributeKindForName(name, strlen(name));
+}
+
 LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name)
 {
-	return LLVMGetEnumAttributeAtIndex(fn, i + 1,
-					   LLVMGetEnumAttributeKindForName(name, strlen(name)));
+	return LLVMGetEnumAttributeAtIndex(fn, i + 1, cg_attr_kind(name));
 }
 
 /* vec_type_hint(T) from clang's !vec_type_hint {T undef, i32 signed}. */
@@ -337,23 +341,30 @@ cl_int cg_collect_kernels(LLVMContextRef ctx, LLVMModuleRef m, LLVMTargetDataRef
 	return CL_SUCCESS;
 }
 
-bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log)
+bool cg_run_pipeline(LLVMModuleRef m, LLVMTargetMachineRef tm, const char *pipeline,
+		     bool vectorize, const char *failed, char **log)
 {
 	LLVMPassBuilderOptionsRef popts = LLVMCreatePassBuilderOptions();
 	LLVMErrorRef perr;
 
-	LLVMPassBuilderOptionsSetLoopVectorization(popts, optimize);
-	LLVMPassBuilderOptionsSetSLPVectorization(popts, optimize);
-	perr = LLVMRunPasses(m, optimize ? "default<O3>" : "default<O0>", tm, popts);
+	LLVMPassBuilderOptionsSetLoopVectorization(popts, vectorize);
+	LLVMPassBuilderOptionsSetSLPVectorization(popts, vectorize);
+	perr = LLVMRunPasses(m, pipeline, tm, popts);
 	LLVMDisposePassBuilderOptions(popts);
 	if (perr) {
 		char *pm = LLVMGetErrorMessage(perr);
 
-		cg_append_log(log, "svmgpu: optimisation failed: %s\n", pm);
+		cg_append_log(log, failed, pm);
 		LLVMDisposeErrorMessage(pm);
 		return false;
 	}
 	return true;
+}
+
+bool cg_run_passes(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize, char **log)
+{
+	return cg_run_pipeline(m, tm, optimize ? "default<O3>" : "default<O0>", optimize,
+			       "svmgpu: optimisation failed: %s\n", log);
 }
 
 uint64_t cg_globals_size(LLVMModuleRef m, LLVMTargetDataRef td)

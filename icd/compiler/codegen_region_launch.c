@@ -18,12 +18,11 @@ static LLVMValueRef get_scratch(struct regions *r, LLVMValueRef f, LLVMValueRef 
 	LLVMValueRef buf = LLVMBuildCall2(e->b, ft, fn, (LLVMValueRef[]){ctx, bytes}, 2, "frames");
 	LLVMBasicBlockRef fail = LLVMAppendBasicBlockInContext(e->ctx, f, "no.scratch");
 	LLVMBasicBlockRef go = LLVMAppendBasicBlockInContext(e->ctx, f, "start");
-	unsigned noalias = LLVMGetEnumAttributeKindForName("noalias", 7);
 
 	/* Like malloc's: no kernel pointer reaches the buffer, so frame and
 	 * uniform values stay in registers across the kernel's stores. */
 	LLVMAddCallSiteAttribute(buf, LLVMAttributeReturnIndex,
-				 LLVMCreateEnumAttribute(e->ctx, noalias, 0));
+				 LLVMCreateEnumAttribute(e->ctx, cg_attr_kind("noalias"), 0));
 
 	LLVMBuildCondBr(e->b, LLVMBuildIsNull(e->b, buf, ""), fail, go);
 	LLVMPositionBuilderAtEnd(e->b, fail);

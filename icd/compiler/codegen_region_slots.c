@@ -96,6 +96,73 @@ static inline void set_bit(uint64_t *set, size_t i)
 	set[i / 64] |= 1ull << (i % 64);
 }
 
+/* The kernel's blocks in layout order with their successors (compressed
+ * rows), and the blocks and slots sorted for lookups: what both analyses
+ * walk, built once for each. */
+struct cfg {
+	size_t nb;
+	LLVMBasicBlockRef *blocks;
+	struct key *bkeys, *skeys;
+	size_t *succ_at; /* block k's successors: succ[succ_at[k]] to succ[succ_at[k + 1] - 1] */
+	size_t *succ;
+};
+
+static void cfg_fini(struct cfg *g)
+{
+	free(g->blocks);
+	free(g->bkeys);
+	free(g->skeys);
+	free(g->succ_at);
+	free(g->succ);
+	*g = (struct cfg){0};
+}
+
+static bool cfg_init(struct cfg *g, struct regions *r)
+{
+	size_t nsucc = 0, ns = r->nslots;
+
+	*g = (struct cfg){0};
+	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
+		LLVMValueRef term = LLVMGetBasicBlockTerminator(bb);
+
+		g->nb++;
+		nsucc += term ? LLVMGetNumSuccessors(term) : 0;
+	}
+	g->blocks = calloc(g->nb, sizeof(*g->blocks));
+	g->bkeys = calloc(g->nb, sizeof(*g->bkeys));
+	g->skeys = calloc(ns + 1, sizeof(*g->skeys));
+	g->succ_at = calloc(g->nb + 1, sizeof(*g->succ_at));
+	g->succ = calloc(nsucc + 1, sizeof(*g->succ));
+	if (!g->blocks || !g->bkeys || !g->skeys || !g->succ_at || !g->succ) {
+		cfg_fini(g);
+		return false;
+	}
+	g->nb = 0;
+	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
+		g->bkeys[g->nb] = (struct key){bb, g->nb};
+		g->blocks[g->nb++] = bb;
+	}
+	qsort(g->bkeys, g->nb, sizeof(*g->bkeys), cmp_key);
+	nsucc = 0;
+	for (size_t k = 0; k < g->nb; k++) {
+		LLVMValueRef term = LLVMGetBasicBlockTerminator(g->blocks[k]);
+		unsigned n = term ? LLVMGetNumSuccessors(term) : 0;
+
+		g->succ_at[k] = nsucc;
+		for (unsigned i = 0; i < n; i++) {
+			long j = find(g->bkeys, g->nb, LLVMGetSuccessor(term, i));
+
+			if (j >= 0)
+				g->succ[nsucc++] = (size_t)j;
+		}
+	}
+	g->succ_at[g->nb] = nsucc;
+	for (size_t i = 0; i < ns; i++)
+		g->skeys[i] = (struct key){r->slots[i].alloca, i};
+	qsort(g->skeys, ns, sizeof(*g->skeys), cmp_key);
+	return true;
+}
+
 /* Upward-exposed loads (gen) and whole stores (kill) of the slots, per block. */
 static void local_effects(struct regions *r, LLVMBasicBlockRef bb, const struct key *skeys,
 			  uint64_t *gen, uint64_t *kill)
@@ -120,50 +187,30 @@ static void local_effects(struct regions *r, LLVMBasicBlockRef bb, const struct 
  * after a barrier goes to the frame, as does any slot whose address escapes. */
 bool cg_find_frame_slots(struct regions *r)
 {
-	size_t nb = 0, ns = r->nslots, words = (ns + 63) / 64 + 1;
-	LLVMBasicBlockRef *blocks;
-	struct key *bkeys, *skeys;
-	uint64_t *gen, *kill, *in;
+	size_t ns = r->nslots, words = (ns + 63) / 64 + 1;
+	uint64_t *gen = NULL, *kill = NULL, *in = NULL;
 	bool ok = false, changed;
+	struct cfg g;
 
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb))
-		nb++;
-	blocks = calloc(nb, sizeof(*blocks));
-	bkeys = calloc(nb, sizeof(*bkeys));
-	skeys = calloc(ns + 1, sizeof(*skeys));
-	gen = calloc(nb * words, sizeof(*gen));
-	kill = calloc(nb * words, sizeof(*kill));
-	in = calloc(nb * words, sizeof(*in));
-	if (!blocks || !bkeys || !skeys || !gen || !kill || !in)
+	if (!cfg_init(&g, r))
+		return false;
+	gen = calloc(g.nb * words, sizeof(*gen));
+	kill = calloc(g.nb * words, sizeof(*kill));
+	in = calloc(g.nb * words, sizeof(*in));
+	if (!gen || !kill || !in)
 		goto out;
-	nb = 0;
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
-		bkeys[nb] = (struct key){bb, nb};
-		blocks[nb++] = bb;
-	}
-	qsort(bkeys, nb, sizeof(*bkeys), cmp_key);
-	for (size_t i = 0; i < ns; i++)
-		skeys[i] = (struct key){r->slots[i].alloca, i};
-	qsort(skeys, ns, sizeof(*skeys), cmp_key);
-	for (size_t k = 0; k < nb; k++)
-		local_effects(r, blocks[k], skeys, gen + k * words, kill + k * words);
+	for (size_t k = 0; k < g.nb; k++)
+		local_effects(r, g.blocks[k], g.skeys, gen + k * words, kill + k * words);
 
 	/* in = gen | (the successors' in) & ~kill, to a fixed point. */
 	do {
 		changed = false;
-		for (size_t k = nb; k-- > 0;) {
-			LLVMValueRef term = LLVMGetBasicBlockTerminator(blocks[k]);
-			unsigned nsucc = term ? LLVMGetNumSuccessors(term) : 0;
-
+		for (size_t k = g.nb; k-- > 0;) {
 			for (size_t w = 0; w < words; w++) {
 				uint64_t out = 0, v;
 
-				for (unsigned s = 0; s < nsucc; s++) {
-					long j = find(bkeys, nb, LLVMGetSuccessor(term, s));
-
-					if (j >= 0)
-						out |= in[(size_t)j * words + w];
-				}
+				for (size_t s = g.succ_at[k]; s < g.succ_at[k + 1]; s++)
+					out |= in[g.succ[s] * words + w];
 				v = gen[k * words + w] | (out & ~kill[k * words + w]);
 				if (v != in[k * words + w]) {
 					in[k * words + w] = v;
@@ -173,7 +220,7 @@ bool cg_find_frame_slots(struct regions *r)
 		}
 	} while (changed);
 	for (size_t c = 0; c < r->ncuts; c++) {
-		long j = find(bkeys, nb, r->cuts[c].after);
+		long j = find(g.bkeys, g.nb, r->cuts[c].after);
 
 		for (size_t i = 0; j >= 0 && i < ns; i++)
 			if (test_bit(in + (size_t)j * words, i))
@@ -183,14 +230,13 @@ bool cg_find_frame_slots(struct regions *r)
 		r->slots[i].frame |= r->slots[i].escapes;
 	ok = true;
 out:
-	free(blocks);
-	free(bkeys);
-	free(skeys);
+	cfg_fini(&g);
 	free(gen);
 	free(kill);
 	free(in);
 	return ok;
 }
+
 /* ---- which frame slots are uniform ---- */
 
 /* Divergence analysis, as GPU compilers do it: values are divergent (may
@@ -204,9 +250,9 @@ out:
  * uniform slot holds the same value in every work-item at each barrier. */
 struct divergence {
 	struct regions *r;
-	size_t nb, words, ni;
-	LLVMBasicBlockRef *blocks;
-	struct key *bkeys, *ikeys, *skeys;
+	struct cfg g;
+	size_t words, ni;
+	struct key *ikeys;
 	uint64_t *pdom;     /* per block: the blocks that post-dominate it */
 	uint64_t *cd;       /* per block: the blocks that depend on its branch */
 	uint64_t *div_exec; /* blocks some work-items may skip */
@@ -214,42 +260,25 @@ struct divergence {
 	bool *slot_div;
 };
 
-static size_t successors(struct divergence *d, size_t k, long *out, size_t cap)
-{
-	LLVMValueRef term = LLVMGetBasicBlockTerminator(d->blocks[k]);
-	unsigned n = term ? LLVMGetNumSuccessors(term) : 0;
-	size_t m = 0;
-
-	for (unsigned s = 0; s < n && m < cap; s++) {
-		long j = find(d->bkeys, d->nb, LLVMGetSuccessor(term, s));
-
-		if (j >= 0)
-			out[m++] = j;
-	}
-	return m;
-}
-
-#define MAX_SUCC 64 /* switches with more targets: every block depends on them */
-
 /* pdom(n) = {n} + the intersection of its successors' sets, from all-ones. */
 static void post_dominators(struct divergence *d)
 {
 	size_t w = d->words;
 	bool changed;
 
-	memset(d->pdom, 0xff, d->nb * w * sizeof(uint64_t));
+	memset(d->pdom, 0xff, d->g.nb * w * sizeof(uint64_t));
 	do {
 		changed = false;
-		for (size_t k = d->nb; k-- > 0;) {
-			long succ[MAX_SUCC];
-			size_t ns = successors(d, k, succ, MAX_SUCC);
+		for (size_t k = d->g.nb; k-- > 0;) {
+			const size_t *succ = d->g.succ + d->g.succ_at[k];
+			size_t ns = d->g.succ_at[k + 1] - d->g.succ_at[k];
 			uint64_t *p = d->pdom + k * w;
 
 			for (size_t i = 0; i < w; i++) {
 				uint64_t v = ns ? ~0ull : 0;
 
 				for (size_t s = 0; s < ns; s++)
-					v &= d->pdom[(size_t)succ[s] * w + i];
+					v &= d->pdom[succ[s] * w + i];
 				if (i == k / 64)
 					v |= 1ull << (k % 64);
 				if (v != p[i]) {
@@ -267,21 +296,16 @@ static void control_dependence(struct divergence *d)
 {
 	size_t w = d->words;
 
-	for (size_t k = 0; k < d->nb; k++) {
-		LLVMValueRef term = LLVMGetBasicBlockTerminator(d->blocks[k]);
-		long succ[MAX_SUCC];
-		size_t ns = successors(d, k, succ, MAX_SUCC);
+	for (size_t k = 0; k < d->g.nb; k++) {
+		const size_t *succ = d->g.succ + d->g.succ_at[k];
+		size_t ns = d->g.succ_at[k + 1] - d->g.succ_at[k];
 		uint64_t *c = d->cd + k * w;
 
-		if (term && LLVMGetNumSuccessors(term) > MAX_SUCC) {
-			memset(c, 0xff, w * sizeof(uint64_t));
-			continue;
-		}
 		for (size_t i = 0; i < w; i++) {
 			uint64_t v = 0, strict = d->pdom[k * w + i];
 
 			for (size_t s = 0; s < ns; s++)
-				v |= d->pdom[(size_t)succ[s] * w + i];
+				v |= d->pdom[succ[s] * w + i];
 			if (i == k / 64)
 				strict &= ~(1ull << (k % 64));
 			c[i] = v & ~strict;
@@ -307,7 +331,7 @@ static bool computes_divergent(struct divergence *d, LLVMValueRef x)
 	case LLVMLoad:
 		if (LLVMGetVolatile(x))
 			return true;
-		s = find(d->skeys, d->r->nslots, LLVMGetOperand(x, 0));
+		s = find(d->g.skeys, d->r->nslots, LLVMGetOperand(x, 0));
 		if (s >= 0)
 			return d->slot_div[s];
 		/* The state's geometry is the group's; the local id is not. */
@@ -339,8 +363,8 @@ static bool spread_values(struct divergence *d)
 
 	do {
 		changed = false;
-		for (size_t k = 0; k < d->nb; k++)
-			for (LLVMValueRef x = LLVMGetFirstInstruction(d->blocks[k]); x;
+		for (size_t k = 0; k < d->g.nb; k++)
+			for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
 			     x = LLVMGetNextInstruction(x)) {
 				long i;
 
@@ -358,7 +382,7 @@ static bool spread_values(struct divergence *d)
 
 static bool branch_divergent(struct divergence *d, size_t k)
 {
-	LLVMValueRef term = LLVMGetBasicBlockTerminator(d->blocks[k]);
+	LLVMValueRef term = LLVMGetBasicBlockTerminator(d->g.blocks[k]);
 
 	if (!term)
 		return false;
@@ -376,7 +400,7 @@ static void spread_execution(struct divergence *d)
 
 	do {
 		changed = false;
-		for (size_t k = 0; k < d->nb; k++) {
+		for (size_t k = 0; k < d->g.nb; k++) {
 			if (!branch_divergent(d, k) && !test_bit(d->div_exec, k))
 				continue;
 			for (size_t i = 0; i < w; i++) {
@@ -393,14 +417,14 @@ static bool spread_slots(struct divergence *d)
 {
 	bool changed = false;
 
-	for (size_t k = 0; k < d->nb; k++)
-		for (LLVMValueRef x = LLVMGetFirstInstruction(d->blocks[k]); x;
+	for (size_t k = 0; k < d->g.nb; k++)
+		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
 		     x = LLVMGetNextInstruction(x)) {
 			long s;
 
 			if (!LLVMIsAStoreInst(x))
 				continue;
-			s = find(d->skeys, d->r->nslots, LLVMGetOperand(x, 1));
+			s = find(d->g.skeys, d->r->nslots, LLVMGetOperand(x, 1));
 			if (s < 0 || d->slot_div[s])
 				continue;
 			if (test_bit(d->div_exec, k) || value_divergent(d, LLVMGetOperand(x, 0))) {
@@ -411,60 +435,50 @@ static bool spread_slots(struct divergence *d)
 	return changed;
 }
 
-static bool divergence_init(struct divergence *d, struct regions *r)
-{
-	size_t ns = r->nslots;
-
-	*d = (struct divergence){.r = r};
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
-		d->nb++;
-		for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x))
-			d->ni++;
-	}
-	d->words = d->nb / 64 + 1;
-	d->blocks = calloc(d->nb, sizeof(*d->blocks));
-	d->bkeys = calloc(d->nb, sizeof(*d->bkeys));
-	d->ikeys = calloc(d->ni + 1, sizeof(*d->ikeys));
-	d->skeys = calloc(ns + 1, sizeof(*d->skeys));
-	d->pdom = calloc(d->nb * d->words, sizeof(uint64_t));
-	d->cd = calloc(d->nb * d->words, sizeof(uint64_t));
-	d->div_exec = calloc(d->words, sizeof(uint64_t));
-	d->div = calloc(d->ni / 64 + 1, sizeof(uint64_t));
-	d->slot_div = calloc(ns + 1, sizeof(bool));
-	if (!d->blocks || !d->bkeys || !d->ikeys || !d->skeys || !d->pdom || !d->cd ||
-	    !d->div_exec || !d->div || !d->slot_div)
-		return false;
-	d->nb = d->ni = 0;
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
-		d->bkeys[d->nb] = (struct key){bb, d->nb};
-		d->blocks[d->nb++] = bb;
-		for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x)) {
-			d->ikeys[d->ni] = (struct key){x, d->ni};
-			d->ni++;
-		}
-	}
-	qsort(d->bkeys, d->nb, sizeof(*d->bkeys), cmp_key);
-	qsort(d->ikeys, d->ni, sizeof(*d->ikeys), cmp_key);
-	for (size_t i = 0; i < ns; i++) {
-		d->skeys[i] = (struct key){r->slots[i].alloca, i};
-		/* What escapes may change behind the analysis' back. */
-		d->slot_div[i] = r->slots[i].escapes;
-	}
-	qsort(d->skeys, ns, sizeof(*d->skeys), cmp_key);
-	return true;
-}
-
 static void divergence_fini(struct divergence *d)
 {
-	free(d->blocks);
-	free(d->bkeys);
+	cfg_fini(&d->g);
 	free(d->ikeys);
-	free(d->skeys);
 	free(d->pdom);
 	free(d->cd);
 	free(d->div_exec);
 	free(d->div);
 	free(d->slot_div);
+}
+
+static bool divergence_init(struct divergence *d, struct regions *r)
+{
+	size_t nb;
+
+	*d = (struct divergence){.r = r};
+	if (!cfg_init(&d->g, r))
+		return false;
+	nb = d->g.nb;
+	for (size_t k = 0; k < nb; k++)
+		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
+		     x = LLVMGetNextInstruction(x))
+			d->ni++;
+	d->words = nb / 64 + 1;
+	d->ikeys = calloc(d->ni + 1, sizeof(*d->ikeys));
+	d->pdom = calloc(nb * d->words, sizeof(uint64_t));
+	d->cd = calloc(nb * d->words, sizeof(uint64_t));
+	d->div_exec = calloc(d->words, sizeof(uint64_t));
+	d->div = calloc(d->ni / 64 + 1, sizeof(uint64_t));
+	d->slot_div = calloc(r->nslots + 1, sizeof(bool));
+	if (!d->ikeys || !d->pdom || !d->cd || !d->div_exec || !d->div || !d->slot_div)
+		return false;
+	d->ni = 0;
+	for (size_t k = 0; k < nb; k++)
+		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
+		     x = LLVMGetNextInstruction(x)) {
+			d->ikeys[d->ni] = (struct key){x, d->ni};
+			d->ni++;
+		}
+	qsort(d->ikeys, d->ni, sizeof(*d->ikeys), cmp_key);
+	/* What escapes may change behind the analysis' back. */
+	for (size_t i = 0; i < r->nslots; i++)
+		d->slot_div[i] = r->slots[i].escapes;
+	return true;
 }
 
 bool cg_find_uniform_slots(struct regions *r)

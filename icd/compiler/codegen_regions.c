@@ -47,38 +47,22 @@ void *cg_grow(void *p, size_t *cap, size_t n, size_t size)
 	return q;
 }
 
-static unsigned attr_kind(const char *name)
-{
-	return LLVMGetEnumAttributeKindForName(name, strlen(name));
-}
-
 /* ---- inlining ---- */
 
 bool cg_inline_sync_paths(struct launcher_env *e, LLVMTargetMachineRef tm, char **log)
 {
-	LLVMPassBuilderOptionsRef opts;
-	LLVMErrorRef err;
-	unsigned always = attr_kind("alwaysinline");
+	unsigned always = cg_attr_kind("alwaysinline");
 
 	for (LLVMValueRef f = LLVMGetFirstFunction(e->m); f; f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f) || f == e->sync || !cg_reaches_sync(e, f))
 			continue;
-		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, attr_kind("noinline"));
-		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, attr_kind("optnone"));
+		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, cg_attr_kind("noinline"));
+		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, cg_attr_kind("optnone"));
 		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
 					LLVMCreateEnumAttribute(e->ctx, always, 0));
 	}
-	opts = LLVMCreatePassBuilderOptions();
-	err = LLVMRunPasses(e->m, "always-inline,function(sroa,early-cse)", tm, opts);
-	LLVMDisposePassBuilderOptions(opts);
-	if (err) {
-		char *msg = LLVMGetErrorMessage(err);
-
-		cg_append_log(log, "svmgpu: inlining for barriers failed: %s\n", msg);
-		LLVMDisposeErrorMessage(msg);
-		return false;
-	}
-	return true;
+	return cg_run_pipeline(e->m, tm, "always-inline,function(sroa,early-cse)", false,
+			       "svmgpu: inlining for barriers failed: %s\n", log);
 }
 
 /* ---- whether the kernel fits ---- */
@@ -277,6 +261,14 @@ static bool gep_offset(struct regions *r, LLVMValueRef gep, long *offset)
 	return true;
 }
 
+/* The work-item state's address: the global, or the thread-local address
+ * of it that clang's code takes. */
+static bool is_wi_state(struct regions *r, LLVMValueRef p)
+{
+	return p == r->e->wi || (LLVMIsACallInst(p) && LLVMGetCalledValue(p) == r->e->tls_address &&
+				 LLVMGetOperand(p, 0) == r->e->wi);
+}
+
 /* The work-item state is written by the launchers only: what is loaded from
  * there is the same wherever the work-item loads it. */
 bool cg_in_wi_state(struct regions *r, LLVMValueRef p, long *offset)
@@ -289,8 +281,7 @@ bool cg_in_wi_state(struct regions *r, LLVMValueRef p, long *offset)
 		p = LLVMGetOperand(p, 0);
 	}
 	*offset = known ? off : -1;
-	return p == r->e->wi || (LLVMIsACallInst(p) && LLVMGetCalledValue(p) == r->e->tls_address &&
-				 LLVMGetOperand(p, 0) == r->e->wi);
+	return is_wi_state(r, p);
 }
 
 #define REMAT_DEPTH 8
@@ -312,8 +303,7 @@ static bool rematerialisable(struct regions *r, LLVMValueRef v, int depth)
 			return false;
 		break;
 	case LLVMCall:
-		return LLVMGetCalledValue(v) == r->e->tls_address &&
-		       LLVMGetOperand(v, 0) == r->e->wi;
+		return is_wi_state(r, v);
 	case LLVMAdd: case LLVMSub: case LLVMMul: case LLVMShl: case LLVMLShr: case LLVMAShr:
 	case LLVMAnd: case LLVMOr: case LLVMXor: case LLVMGetElementPtr: case LLVMTrunc:
 	case LLVMZExt: case LLVMSExt: case LLVMPtrToInt: case LLVMIntToPtr: case LLVMBitCast:
@@ -349,6 +339,14 @@ static LLVMValueRef rematerialise(struct regions *r, LLVMValueRef v, LLVMValueRe
 	return c;
 }
 
+/* user's operands that are `from` become `to`. */
+static void replace_operand(LLVMValueRef user, LLVMValueRef from, LLVMValueRef to)
+{
+	for (int k = 0; k < LLVMGetNumOperands(user); k++)
+		if (LLVMGetOperand(user, (unsigned)k) == from)
+			LLVMSetOperand(user, (unsigned)k, to);
+}
+
 /* A value used outside its block: computed again before each such use where
  * that is cheap, else stored after its definition and loaded before each
  * such use. */
@@ -380,13 +378,8 @@ static bool demote_value(struct regions *r, LLVMValueRef in)
 	if (!n)
 		return true;
 	if (rematerialisable(r, in, 0)) {
-		for (size_t i = 0; i < n; i++) {
-			LLVMValueRef copy = rematerialise(r, in, users[i]);
-
-			for (int k = 0; k < LLVMGetNumOperands(users[i]); k++)
-				if (LLVMGetOperand(users[i], (unsigned)k) == in)
-					LLVMSetOperand(users[i], (unsigned)k, copy);
-		}
+		for (size_t i = 0; i < n; i++)
+			replace_operand(users[i], in, rematerialise(r, in, users[i]));
 		free(users);
 		return true;
 	}
@@ -394,13 +387,8 @@ static bool demote_value(struct regions *r, LLVMValueRef in)
 	LLVMPositionBuilderBefore(b, LLVMGetNextInstruction(in));
 	LLVMBuildStore(b, in, slot);
 	for (size_t i = 0; i < n; i++) {
-		LLVMValueRef load;
-
 		LLVMPositionBuilderBefore(b, users[i]);
-		load = LLVMBuildLoad2(b, LLVMTypeOf(in), slot, "");
-		for (int k = 0; k < LLVMGetNumOperands(users[i]); k++)
-			if (LLVMGetOperand(users[i], (unsigned)k) == in)
-				LLVMSetOperand(users[i], (unsigned)k, load);
+		replace_operand(users[i], in, LLVMBuildLoad2(b, LLVMTypeOf(in), slot, ""));
 	}
 	free(users);
 	return true;
@@ -459,12 +447,12 @@ static void lay_out_frame(struct regions *r)
 
 static bool is_enum_attr(LLVMAttributeRef a, const char *name)
 {
-	return LLVMIsEnumAttribute(a) && LLVMGetEnumAttributeKind(a) == attr_kind(name);
+	return LLVMIsEnumAttribute(a) && LLVMGetEnumAttributeKind(a) == cg_attr_kind(name);
 }
 
 static bool is_type_attr(LLVMAttributeRef a, const char *name)
 {
-	return LLVMIsTypeAttribute(a) && LLVMGetEnumAttributeKind(a) == attr_kind(name);
+	return LLVMIsTypeAttribute(a) && LLVMGetEnumAttributeKind(a) == cg_attr_kind(name);
 }
 
 /* The kernel's attributes on R: all but those that would keep it out of
@@ -488,7 +476,7 @@ static void copy_attributes(struct regions *r, LLVMValueRef R)
 		free(attrs);
 	}
 	LLVMAddAttributeAtIndex(R, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(r->e->ctx, attr_kind("alwaysinline"), 0));
+				LLVMCreateEnumAttribute(r->e->ctx, cg_attr_kind("alwaysinline"), 0));
 }
 
 /* The slots into R's dispatch block: frame slots as addresses in the frame
@@ -595,7 +583,7 @@ static LLVMValueRef build_region_function(struct regions *r)
 	 * registers across stores to global and local memory. */
 	for (unsigned i = n + 1; i <= n + 2; i++)
 		LLVMAddAttributeAtIndex(R, i,
-					LLVMCreateEnumAttribute(e->ctx, attr_kind("noalias"), 0));
+					LLVMCreateEnumAttribute(e->ctx, cg_attr_kind("noalias"), 0));
 	dispatch = LLVMAppendBasicBlockInContext(e->ctx, R, "dispatch");
 	while ((bb = LLVMGetFirstBasicBlock(r->fn))) {
 		LLVMRemoveBasicBlockFromParent(bb);
