@@ -141,6 +141,26 @@ static struct exec_thread *thread_get(void)
 
 /* Gets the thread ready for the job: fiber stacks reserved, __local blocks
  * and the args array that points at them. */
+/* *buf holds at least size bytes aligned to align (a power of two), zeroed
+ * when it grows (what it held is not kept): the thread's __local blocks and
+ * region-form frames, kept between groups and launches. */
+static bool buffer_reserve(char **buf, size_t *cap, size_t size, size_t align)
+{
+	size_t want = (size + align - 1) & ~(align - 1);
+	char *p;
+
+	if (*cap >= size)
+		return true;
+	p = aligned_alloc(align, want);
+	if (!p)
+		return false;
+	memset(p, 0, want);
+	free(*buf);
+	*buf = p;
+	*cap = want;
+	return true;
+}
+
 static cl_int thread_prepare(struct exec_thread *t, const struct job *j, bool caller,
 			     void *const **args)
 {
@@ -155,14 +175,8 @@ static cl_int thread_prepare(struct exec_thread *t, const struct job *j, bool ca
 		return CL_OUT_OF_RESOURCES;
 	if (!j->local_bytes)
 		return CL_SUCCESS;
-	if (t->local_cap < j->local_bytes) {
-		free(t->local_mem);
-		t->local_cap = 0;
-		t->local_mem = aligned_alloc(LOCAL_ALIGN, j->local_bytes);
-		if (!t->local_mem)
-			return CL_OUT_OF_HOST_MEMORY;
-		t->local_cap = j->local_bytes;
-	}
+	if (!buffer_reserve(&t->local_mem, &t->local_cap, j->local_bytes, LOCAL_ALIGN))
+		return CL_OUT_OF_HOST_MEMORY;
 	if (t->args_cap < l->num_args) {
 		void **a = realloc(t->args, l->num_args * sizeof(*a));
 
@@ -278,19 +292,8 @@ static void *scratch(struct svmgpu_wg_ctx *ctx, uint64_t size)
 	struct exec_thread *t = tls_thread;
 
 	(void)ctx;
-	if (!t || size > SIZE_MAX / 2)
+	if (!t || size > SIZE_MAX / 2 || !buffer_reserve(&t->scratch, &t->scratch_cap, size, 4096))
 		goto fail;
-	if (t->scratch_cap < size) {
-		size_t cap = ((size_t)size + 4095) & ~(size_t)4095;
-		char *p = aligned_alloc(4096, cap);
-
-		if (!p)
-			goto fail;
-		memset(p, 0, cap);
-		free(t->scratch);
-		t->scratch = p;
-		t->scratch_cap = cap;
-	}
 	t->scratch_used = size;
 	return t->scratch;
 fail:
