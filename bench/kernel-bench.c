@@ -48,12 +48,17 @@ static const char *source =
 	"  __global node *p = heads[get_global_id(0)]; int s = 0;\n"
 	"  for (int i = 0; i < steps && p; i++) { s += p->value; p = p->next; }\n"
 	"  out[get_global_id(0)] = s; }\n"
-	"__kernel void count(__global int *counter) { atomic_inc(counter); }\n";
+	"__kernel void count(__global int *counter) { atomic_inc(counter); }\n"
+	"__kernel void ticket(__global int *counter, __global int *out) {\n"
+	"  out[get_global_id(0)] = atomic_inc(counter); }\n";
 
 /* K_VECADD_SVM: vecadd on clSVMAlloc buffers on both platforms. */
-enum { K_EMPTY, K_VECADD, K_SAXPY, K_REDUCE, K_SGEMM, K_WALK, K_COUNT, K_VECADD_SVM, K_NUM };
-static const char *const names[K_NUM] = {"empty", "vecadd", "saxpy", "reduce",
-					 "sgemm", "walk", "count", "vecadd"};
+enum {
+	K_EMPTY, K_VECADD, K_SAXPY, K_REDUCE, K_SGEMM, K_WALK, K_COUNT, K_TICKET, K_VECADD_SVM,
+	K_NUM
+};
+static const char *const names[K_NUM] = {"empty", "vecadd", "saxpy", "reduce", "sgemm",
+					 "walk", "count", "ticket", "vecadd"};
 
 struct kstate {
 	cl_program prog;
@@ -171,6 +176,15 @@ static double s_atomics(struct plat *p)
 	return g / us; /* million atomic increments per second */
 }
 
+/* The old values used: every increment must happen on its own. */
+static double s_tickets(struct plat *p)
+{
+	size_t g = 1 << 20;
+	double us = run1(p, K_TICKET, 1, &g, NULL);
+
+	return g / us;
+}
+
 static double s_rebuild(struct plat *p)
 {
 	double t = now_us();
@@ -234,7 +248,9 @@ static bool set_args(struct plat *p)
 			       clSetKernelArgSVMPointer(s->k[K_WALK], 0, s->heads) |
 			       clSetKernelArg(s->k[K_WALK], 1, sizeof(steps), &steps) |
 			       clSetKernelArgSVMPointer(s->k[K_WALK], 2, s->out) |
-			       clSetKernelArgSVMPointer(s->k[K_COUNT], 0, s->counter));
+			       clSetKernelArgSVMPointer(s->k[K_COUNT], 0, s->counter) |
+			       clSetKernelArgSVMPointer(s->k[K_TICKET], 0, s->counter) |
+			       clSetKernelArgSVMPointer(s->k[K_TICKET], 1, s->c));
 }
 
 static void setup(struct plat *p, bool want_pocl, struct kstate *s)
@@ -366,6 +382,7 @@ int main(int argc, char **argv)
 		{"naive sgemm 512x512", "GF/s", s_sgemm, RATE, NULL, NULL},
 		{"linked-list walk, 1M nodes", "M/s", s_walk, RATE, NULL, NULL},
 		{"atomic_inc on one counter", "M/s", s_atomics, RATE, NULL, NULL},
+		{"atomic_inc, old values stored", "M/s", s_tickets, RATE, NULL, NULL},
 		{"cached rebuild of the program", "ms", s_rebuild, TIME, NULL, NULL},
 	};
 	print_figures(figs, sizeof(figs) / sizeof(figs[0]), plats);

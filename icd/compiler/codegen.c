@@ -252,6 +252,9 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	cl_int err = CL_BUILD_PROGRAM_FAILURE;
 	struct launcher_env e = {0};
 	bool any_barrier = false, regions;
+	struct item_loop *loops = NULL;
+	LLVMValueRef *looped = NULL;
+	size_t nloops = 0;
 	uint64_t local_total;
 	char *dl;
 	size_t len;
@@ -317,13 +320,20 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		ctx, LLVMLookupIntrinsicID("llvm.threadlocal.address", 24), &e.ptr, 1);
 	regions = optimize && any_barrier && use_regions &&
 		  cg_inline_sync_paths(&e, tm, log);
+	loops = calloc(nk + 1, sizeof(*loops));
+	looped = calloc(nk + 1, sizeof(*looped));
+	if (!loops || !looped) {
+		err = CL_OUT_OF_HOST_MEMORY;
+		goto out_builder;
+	}
 	for (uint32_t i = 0; i < nk; i++) {
 		LLVMValueRef f = LLVMGetNamedFunction(m, kernels[i].name);
 		struct region_info ri;
 		bool ok;
 
 		if (!kernels[i].uses_barrier) {
-			ok = cg_build_loop_launcher(&e, f);
+			ok = cg_build_loop_launcher(&e, f, &loops[nloops]);
+			looped[nloops++] = f;
 		} else if (regions && cg_build_region_launcher(&e, f, &ri)) {
 			ok = true;
 			kernels[i].uses_barrier = false;
@@ -338,6 +348,8 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 			goto out_builder;
 		}
 	}
+	if (optimize && !cg_combine_atomics(&e, tm, loops, looped, nloops, log))
+		goto out_builder;
 	guard_divisions(m, e.b);
 	cg_internalise(m, keep_launcher);
 	err = cg_emit(m, tm, optimize, host_unresolved, LLVMObjectFile, (char **)obj, obj_size,
@@ -350,6 +362,8 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	err = CL_SUCCESS;
 out_builder:
 	LLVMDisposeBuilder(e.b);
+	free(loops);
+	free(looped);
 out:
 	(void)len;
 	if (td)

@@ -261,10 +261,9 @@ void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp)
 }
 
 /* for (z) for (y) for (x) { local_id = (x, y, z); kernel(args); } */
-bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel)
+bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel, struct item_loop *lp)
 {
 	LLVMValueRef args, wgctx, *argv, f;
-	struct item_loop lp;
 
 	f = cg_new_launcher(e, kernel, SVMGPU_LAUNCH_WG_PREFIX, &args, &wgctx);
 	if (!f)
@@ -272,9 +271,9 @@ bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel)
 	argv = cg_load_args(e, kernel, args);
 	if (!argv)
 		return false;
-	cg_begin_item_loop(e, f, wgctx, &lp);
-	cg_parallel_access(e, &lp, call_kernel(e, kernel, argv));
-	cg_end_item_loop(e, &lp);
+	cg_begin_item_loop(e, f, wgctx, lp);
+	cg_parallel_access(e, lp, call_kernel(e, kernel, argv));
+	cg_end_item_loop(e, lp);
 	LLVMBuildRetVoid(e->b);
 	free(argv);
 	return true;

@@ -65,8 +65,16 @@ void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp);
 void cg_parallel_access(struct launcher_env *e, const struct item_loop *lp, LLVMValueRef in);
 
 /* The loop form: every work-item of the group in turn (kernels without
- * barriers). */
-bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel);
+ * barriers); *lp: its loop, for cg_combine_atomics. */
+bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel, struct item_loop *lp);
+/* codegen_atomics.c: in the loop launchers' loops (loops[i] calls
+ * kernels[i]), atomics on an address the same for the whole group whose old
+ * value is unused become one atomic per group, where no work-item could tell
+ * (SVMGPU_DEBUG says how many per kernel). Inlines the kernels that perform
+ * atomics into their launchers first. False (and a log line) on failure. */
+bool cg_combine_atomics(struct launcher_env *e, LLVMTargetMachineRef tm,
+			const struct item_loop *loops, const LLVMValueRef *kernels, size_t n,
+			char **log);
 /* The fiber form: one work-item. */
 bool cg_build_fiber_launcher(struct launcher_env *e, LLVMValueRef kernel);
 /* Before the region form: everything that reaches a barrier is inlined into

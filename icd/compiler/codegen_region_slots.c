@@ -9,29 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A pointer and what it numbers, sorted by pointer for lookups. */
-struct key {
-	const void *p;
-	size_t index;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-	uintptr_t x = (uintptr_t)((const struct key *)a)->p;
-	uintptr_t y = (uintptr_t)((const struct key *)b)->p;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The number of p in the sorted keys, or -1. */
-static long find(const struct key *keys, size_t n, const void *p)
-{
-	struct key k = {p, 0};
-	const struct key *hit = bsearch(&k, keys, n, sizeof(*keys), cmp_key);
-
-	return hit ? (long)hit->index : -1;
-}
-
 bool cg_is_lifetime(LLVMValueRef in)
 {
 	LLVMValueRef callee;
@@ -96,75 +73,37 @@ static inline void set_bit(uint64_t *set, size_t i)
 	set[i / 64] |= 1ull << (i % 64);
 }
 
-/* The kernel's blocks in layout order with their successors (compressed
- * rows), and the blocks and slots sorted for lookups: what both analyses
- * walk, built once for each. */
+/* The kernel's control-flow graph and its slots sorted for lookups: what
+ * both analyses walk, built once for each. */
 struct cfg {
-	size_t nb;
-	LLVMBasicBlockRef *blocks;
-	struct key *bkeys, *skeys;
-	size_t *succ_at; /* block k's successors: succ[succ_at[k]] to succ[succ_at[k + 1] - 1] */
-	size_t *succ;
+	struct cg_cfg b;
+	struct cg_key *skeys;
 };
 
 static void cfg_fini(struct cfg *g)
 {
-	free(g->blocks);
-	free(g->bkeys);
+	cg_cfg_fini(&g->b);
 	free(g->skeys);
-	free(g->succ_at);
-	free(g->succ);
-	*g = (struct cfg){0};
+	g->skeys = NULL;
 }
 
 static bool cfg_init(struct cfg *g, struct regions *r)
 {
-	size_t nsucc = 0, ns = r->nslots;
+	size_t ns = r->nslots;
 
-	*g = (struct cfg){0};
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
-		LLVMValueRef term = LLVMGetBasicBlockTerminator(bb);
-
-		g->nb++;
-		nsucc += term ? LLVMGetNumSuccessors(term) : 0;
-	}
-	g->blocks = calloc(g->nb, sizeof(*g->blocks));
-	g->bkeys = calloc(g->nb, sizeof(*g->bkeys));
 	g->skeys = calloc(ns + 1, sizeof(*g->skeys));
-	g->succ_at = calloc(g->nb + 1, sizeof(*g->succ_at));
-	g->succ = calloc(nsucc + 1, sizeof(*g->succ));
-	if (!g->blocks || !g->bkeys || !g->skeys || !g->succ_at || !g->succ) {
+	if (!cg_cfg_init(&g->b, r->entry) || !g->skeys) {
 		cfg_fini(g);
 		return false;
 	}
-	g->nb = 0;
-	for (LLVMBasicBlockRef bb = r->entry; bb; bb = LLVMGetNextBasicBlock(bb)) {
-		g->bkeys[g->nb] = (struct key){bb, g->nb};
-		g->blocks[g->nb++] = bb;
-	}
-	qsort(g->bkeys, g->nb, sizeof(*g->bkeys), cmp_key);
-	nsucc = 0;
-	for (size_t k = 0; k < g->nb; k++) {
-		LLVMValueRef term = LLVMGetBasicBlockTerminator(g->blocks[k]);
-		unsigned n = term ? LLVMGetNumSuccessors(term) : 0;
-
-		g->succ_at[k] = nsucc;
-		for (unsigned i = 0; i < n; i++) {
-			long j = find(g->bkeys, g->nb, LLVMGetSuccessor(term, i));
-
-			if (j >= 0)
-				g->succ[nsucc++] = (size_t)j;
-		}
-	}
-	g->succ_at[g->nb] = nsucc;
 	for (size_t i = 0; i < ns; i++)
-		g->skeys[i] = (struct key){r->slots[i].alloca, i};
-	qsort(g->skeys, ns, sizeof(*g->skeys), cmp_key);
+		g->skeys[i] = (struct cg_key){r->slots[i].alloca, i};
+	cg_keys_sort(g->skeys, ns);
 	return true;
 }
 
 /* Upward-exposed loads (gen) and whole stores (kill) of the slots, per block. */
-static void local_effects(struct regions *r, LLVMBasicBlockRef bb, const struct key *skeys,
+static void local_effects(struct regions *r, LLVMBasicBlockRef bb, const struct cg_key *skeys,
 			  uint64_t *gen, uint64_t *kill)
 {
 	for (LLVMValueRef x = LLVMGetFirstInstruction(bb); x; x = LLVMGetNextInstruction(x)) {
@@ -173,7 +112,7 @@ static void local_effects(struct regions *r, LLVMBasicBlockRef bb, const struct 
 
 		if (!load && !store)
 			continue;
-		i = find(skeys, r->nslots, LLVMGetOperand(x, load ? 0 : 1));
+		i = cg_keys_find(skeys, r->nslots, LLVMGetOperand(x, load ? 0 : 1));
 		if (i < 0)
 			continue;
 		if (load && !test_bit(kill, (size_t)i))
@@ -194,23 +133,23 @@ bool cg_find_frame_slots(struct regions *r)
 
 	if (!cfg_init(&g, r))
 		return false;
-	gen = calloc(g.nb * words, sizeof(*gen));
-	kill = calloc(g.nb * words, sizeof(*kill));
-	in = calloc(g.nb * words, sizeof(*in));
+	gen = calloc(g.b.nb * words, sizeof(*gen));
+	kill = calloc(g.b.nb * words, sizeof(*kill));
+	in = calloc(g.b.nb * words, sizeof(*in));
 	if (!gen || !kill || !in)
 		goto out;
-	for (size_t k = 0; k < g.nb; k++)
-		local_effects(r, g.blocks[k], g.skeys, gen + k * words, kill + k * words);
+	for (size_t k = 0; k < g.b.nb; k++)
+		local_effects(r, g.b.blocks[k], g.skeys, gen + k * words, kill + k * words);
 
 	/* in = gen | (the successors' in) & ~kill, to a fixed point. */
 	do {
 		changed = false;
-		for (size_t k = g.nb; k-- > 0;) {
+		for (size_t k = g.b.nb; k-- > 0;) {
 			for (size_t w = 0; w < words; w++) {
 				uint64_t out = 0, v;
 
-				for (size_t s = g.succ_at[k]; s < g.succ_at[k + 1]; s++)
-					out |= in[g.succ[s] * words + w];
+				for (size_t s = g.b.succ_at[k]; s < g.b.succ_at[k + 1]; s++)
+					out |= in[g.b.succ[s] * words + w];
 				v = gen[k * words + w] | (out & ~kill[k * words + w]);
 				if (v != in[k * words + w]) {
 					in[k * words + w] = v;
@@ -220,7 +159,7 @@ bool cg_find_frame_slots(struct regions *r)
 		}
 	} while (changed);
 	for (size_t c = 0; c < r->ncuts; c++) {
-		long j = find(g.bkeys, g.nb, r->cuts[c].after);
+		long j = cg_cfg_block(&g.b, r->cuts[c].after);
 
 		for (size_t i = 0; j >= 0 && i < ns; i++)
 			if (test_bit(in + (size_t)j * words, i))
@@ -252,7 +191,7 @@ struct divergence {
 	struct regions *r;
 	struct cfg g;
 	size_t words, ni;
-	struct key *ikeys;
+	struct cg_key *ikeys;
 	uint64_t *pdom;     /* per block: the blocks that post-dominate it */
 	uint64_t *cd;       /* per block: the blocks that depend on its branch */
 	uint64_t *div_exec; /* blocks some work-items may skip */
@@ -266,12 +205,12 @@ static void post_dominators(struct divergence *d)
 	size_t w = d->words;
 	bool changed;
 
-	memset(d->pdom, 0xff, d->g.nb * w * sizeof(uint64_t));
+	memset(d->pdom, 0xff, d->g.b.nb * w * sizeof(uint64_t));
 	do {
 		changed = false;
-		for (size_t k = d->g.nb; k-- > 0;) {
-			const size_t *succ = d->g.succ + d->g.succ_at[k];
-			size_t ns = d->g.succ_at[k + 1] - d->g.succ_at[k];
+		for (size_t k = d->g.b.nb; k-- > 0;) {
+			const size_t *succ = d->g.b.succ + d->g.b.succ_at[k];
+			size_t ns = d->g.b.succ_at[k + 1] - d->g.b.succ_at[k];
 			uint64_t *p = d->pdom + k * w;
 
 			for (size_t i = 0; i < w; i++) {
@@ -296,9 +235,9 @@ static void control_dependence(struct divergence *d)
 {
 	size_t w = d->words;
 
-	for (size_t k = 0; k < d->g.nb; k++) {
-		const size_t *succ = d->g.succ + d->g.succ_at[k];
-		size_t ns = d->g.succ_at[k + 1] - d->g.succ_at[k];
+	for (size_t k = 0; k < d->g.b.nb; k++) {
+		const size_t *succ = d->g.b.succ + d->g.b.succ_at[k];
+		size_t ns = d->g.b.succ_at[k + 1] - d->g.b.succ_at[k];
 		uint64_t *c = d->cd + k * w;
 
 		for (size_t i = 0; i < w; i++) {
@@ -319,7 +258,7 @@ static bool value_divergent(struct divergence *d, LLVMValueRef v)
 
 	if (!LLVMIsAInstruction(v))
 		return false; /* constants, globals, the kernel's arguments */
-	i = find(d->ikeys, d->ni, v);
+	i = cg_keys_find(d->ikeys, d->ni, v);
 	return i < 0 || test_bit(d->div, (size_t)i);
 }
 
@@ -331,7 +270,7 @@ static bool computes_divergent(struct divergence *d, LLVMValueRef x)
 	case LLVMLoad:
 		if (LLVMGetVolatile(x))
 			return true;
-		s = find(d->g.skeys, d->r->nslots, LLVMGetOperand(x, 0));
+		s = cg_keys_find(d->g.skeys, d->r->nslots, LLVMGetOperand(x, 0));
 		if (s >= 0)
 			return d->slot_div[s];
 		/* The state's geometry is the group's; the local id is not. */
@@ -363,14 +302,14 @@ static bool spread_values(struct divergence *d)
 
 	do {
 		changed = false;
-		for (size_t k = 0; k < d->g.nb; k++)
-			for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
+		for (size_t k = 0; k < d->g.b.nb; k++)
+			for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.b.blocks[k]); x;
 			     x = LLVMGetNextInstruction(x)) {
 				long i;
 
 				if (LLVMGetTypeKind(LLVMTypeOf(x)) == LLVMVoidTypeKind)
 					continue;
-				i = find(d->ikeys, d->ni, x);
+				i = cg_keys_find(d->ikeys, d->ni, x);
 				if (i < 0 || test_bit(d->div, (size_t)i) || !computes_divergent(d, x))
 					continue;
 				set_bit(d->div, (size_t)i);
@@ -382,7 +321,7 @@ static bool spread_values(struct divergence *d)
 
 static bool branch_divergent(struct divergence *d, size_t k)
 {
-	LLVMValueRef term = LLVMGetBasicBlockTerminator(d->g.blocks[k]);
+	LLVMValueRef term = LLVMGetBasicBlockTerminator(d->g.b.blocks[k]);
 
 	if (!term)
 		return false;
@@ -400,7 +339,7 @@ static void spread_execution(struct divergence *d)
 
 	do {
 		changed = false;
-		for (size_t k = 0; k < d->g.nb; k++) {
+		for (size_t k = 0; k < d->g.b.nb; k++) {
 			if (!branch_divergent(d, k) && !test_bit(d->div_exec, k))
 				continue;
 			for (size_t i = 0; i < w; i++) {
@@ -417,14 +356,14 @@ static bool spread_slots(struct divergence *d)
 {
 	bool changed = false;
 
-	for (size_t k = 0; k < d->g.nb; k++)
-		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
+	for (size_t k = 0; k < d->g.b.nb; k++)
+		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.b.blocks[k]); x;
 		     x = LLVMGetNextInstruction(x)) {
 			long s;
 
 			if (!LLVMIsAStoreInst(x))
 				continue;
-			s = find(d->g.skeys, d->r->nslots, LLVMGetOperand(x, 1));
+			s = cg_keys_find(d->g.skeys, d->r->nslots, LLVMGetOperand(x, 1));
 			if (s < 0 || d->slot_div[s])
 				continue;
 			if (test_bit(d->div_exec, k) || value_divergent(d, LLVMGetOperand(x, 0))) {
@@ -453,9 +392,9 @@ static bool divergence_init(struct divergence *d, struct regions *r)
 	*d = (struct divergence){.r = r};
 	if (!cfg_init(&d->g, r))
 		return false;
-	nb = d->g.nb;
+	nb = d->g.b.nb;
 	for (size_t k = 0; k < nb; k++)
-		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
+		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.b.blocks[k]); x;
 		     x = LLVMGetNextInstruction(x))
 			d->ni++;
 	d->words = nb / 64 + 1;
@@ -469,12 +408,12 @@ static bool divergence_init(struct divergence *d, struct regions *r)
 		return false;
 	d->ni = 0;
 	for (size_t k = 0; k < nb; k++)
-		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.blocks[k]); x;
+		for (LLVMValueRef x = LLVMGetFirstInstruction(d->g.b.blocks[k]); x;
 		     x = LLVMGetNextInstruction(x)) {
-			d->ikeys[d->ni] = (struct key){x, d->ni};
+			d->ikeys[d->ni] = (struct cg_key){x, d->ni};
 			d->ni++;
 		}
-	qsort(d->ikeys, d->ni, sizeof(*d->ikeys), cmp_key);
+	cg_keys_sort(d->ikeys, d->ni);
 	/* What escapes may change behind the analysis' back. */
 	for (size_t i = 0; i < r->nslots; i++)
 		d->slot_div[i] = r->slots[i].escapes;

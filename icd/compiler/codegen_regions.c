@@ -33,20 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-void *cg_grow(void *p, size_t *cap, size_t n, size_t size)
-{
-	void *q;
-	size_t c;
-
-	if (n < *cap)
-		return p;
-	c = *cap ? 2 * *cap : 16;
-	q = realloc(p, c * size);
-	if (q)
-		*cap = c;
-	return q;
-}
-
 /* ---- inlining ---- */
 
 bool cg_inline_sync_paths(struct launcher_env *e, LLVMTargetMachineRef tm, char **log)

@@ -6,6 +6,7 @@
 #ifndef SVMGPU_CODEGEN_REGIONS_H
 #define SVMGPU_CODEGEN_REGIONS_H
 
+#include "codegen_cfg.h"
 #include "codegen_launch.h"
 
 #include <stdbool.h>
@@ -44,8 +45,6 @@ struct regions {
 	uint64_t frames_offset; /* in the scratch buffer, after the uniform blocks */
 };
 
-/* p grown to hold more than n elements of size bytes (*cap of them). */
-void *cg_grow(void *p, size_t *cap, size_t n, size_t size);
 bool cg_is_lifetime(LLVMValueRef in);
 /* Whether p points into the work-item state (kernel_abi.h); *offset: where,
  * or -1 when not a constant. */

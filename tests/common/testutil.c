@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "testutil.h"
 
+#include <time.h>
+#include <unistd.h>
+
 int tu_checks, tu_failures;
 
 const char *tu_errname(cl_int err)
@@ -90,4 +93,43 @@ int tu_done(void)
 {
 	printf("%d checks, %d failed\n", tu_checks, tu_failures);
 	return tu_failures ? 1 : 0;
+}
+
+cl_program tu_build_said(struct tu_env *env, const char *src, const char *opts, char **said)
+{
+	static unsigned seq;
+	char full[256];
+	cl_int err;
+	cl_program p = clCreateProgramWithSource(env->context, 1, &src, NULL, &err);
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	long len;
+
+	REQUIRE(p && tmp && saved >= 0, "program: %s", tu_errname(err));
+	snprintf(full, sizeof(full), "-cl-std=CL3.0 -DNONCE=%ld%u%ld %s", (long)getpid(), seq++,
+		 (long)time(NULL), opts);
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	setenv("SVMGPU_DEBUG", "1", 1);
+	err = clBuildProgram(p, 1, &env->device, full, NULL, NULL);
+	unsetenv("SVMGPU_DEBUG");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	len = ftell(tmp);
+	*said = calloc(1, len > 0 ? (size_t)len + 1 : 1);
+	REQUIRE(*said != NULL, "memory");
+	rewind(tmp);
+	if (len > 0 && fread(*said, 1, (size_t)len, tmp) != (size_t)len)
+		**said = 0;
+	fclose(tmp);
+	if (err) {
+		static char log[16384];
+
+		clGetProgramBuildInfo(p, env->device, CL_PROGRAM_BUILD_LOG, sizeof(log), log,
+				      NULL);
+		printf("# build log:\n%s\n", log);
+	}
+	REQUIRE(err == CL_SUCCESS, "build with \"%s\": %s", opts, tu_errname(err));
+	return p;
 }

@@ -70,6 +70,11 @@ struct tu_env {
 void tu_env_init(struct tu_env *env, cl_command_queue_properties qprops);
 void tu_env_fini(struct tu_env *env);
 
+/* Builds src (OpenCL C 3.0 and opts) for env's device with SVMGPU_DEBUG
+ * on, what the code generator said on stderr in *said (malloc'd). A nonce in
+ * the options keeps the program cache out. Exits when the build fails. */
+cl_program tu_build_said(struct tu_env *env, const char *src, const char *opts, char **said);
+
 /* Prints the summary line and returns the exit status (0: all passed). */
 int tu_done(void);
 
