@@ -414,10 +414,12 @@ bool cg_check_unresolved(LLVMModuleRef m, const char *(*unresolved)(const char *
 }
 
 /* SVMGPU_DUMP_IR=file: the optimised module of each build, for those who
- * work on the code generators (appended; a cached build does not come here). */
-static void dump_module(LLVMModuleRef m)
+ * work on the code generators (appended; a cached build does not come here);
+ * SVMGPU_DUMP_IR_BEFORE=file: the module the optimiser gets, to replay with
+ * opt (its remarks say why a loop does not vectorise). */
+static void dump_module(LLVMModuleRef m, const char *var)
 {
-	const char *path = getenv("SVMGPU_DUMP_IR");
+	const char *path = getenv(var);
 	char *text;
 	FILE *f;
 
@@ -447,9 +449,10 @@ cl_int cg_emit(LLVMModuleRef m, LLVMTargetMachineRef tm, bool optimize,
 	}
 	LLVMDisposeMessage(msg);
 	msg = NULL;
+	dump_module(m, "SVMGPU_DUMP_IR_BEFORE");
 	if (!cg_run_passes(m, tm, optimize, log) || !cg_check_unresolved(m, unresolved, log))
 		goto done;
-	dump_module(m);
+	dump_module(m, "SVMGPU_DUMP_IR");
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, m, type, &msg, &buf)) {
 		cg_append_log(log, "svmgpu: code generation failed: %s\n", msg);
 		goto done;

@@ -564,12 +564,14 @@ static LLVMValueRef build_region_function(struct regions *r)
 	free(pt);
 	LLVMSetLinkage(R, LLVMInternalLinkage);
 	copy_attributes(r, R);
-	/* Only the work-item reaches its frame and R the uniform blocks, through
-	 * pointers based on these: the optimiser may keep their values in
-	 * registers across stores to global and local memory. */
-	for (unsigned i = n + 1; i <= n + 2; i++)
-		LLVMAddAttributeAtIndex(R, i,
-					LLVMCreateEnumAttribute(e->ctx, cg_attr_kind("noalias"), 0));
+	/* The frame and the uniform blocks are not marked noalias here, though
+	 * nothing else reaches them: inlined, noalias parameters leave
+	 * llvm.experimental.noalias.scope.decl calls in the work-item loop, which
+	 * have no access group, so the loop no longer counts as parallel and
+	 * does not vectorise (the local-memory reduction ran 1.4x slower). Once
+	 * R is inlined, the scratch buffer they point into is a malloc-like
+	 * noalias call result that no kernel pointer reaches: the optimiser
+	 * knows as much from that. */
 	dispatch = LLVMAppendBasicBlockInContext(e->ctx, R, "dispatch");
 	while ((bb = LLVMGetFirstBasicBlock(r->fn))) {
 		LLVMRemoveBasicBlockFromParent(bb);
