@@ -6,8 +6,9 @@
  * system SVM, on clSVMAlloc memory otherwise) against this machine's memcpy,
  * vecadd again on clSVMAlloc memory on both (the same kind of memory: both
  * ask for transparent huge pages, which malloc'd memory does not get), a
- * local-memory reduction, a naive sgemm, a linked-list walk, atomics, and
- * a cached rebuild of a program. */
+ * local-memory reduction, a naive sgemm, a linked-list walk and atomics on
+ * clSVMAlloc memory on both, the walk again on malloc'd nodes, and a cached
+ * rebuild of a program. */
 #include "bench_util.h"
 
 #include <math.h>
@@ -55,10 +56,10 @@ static const char *source =
 /* K_VECADD_SVM: vecadd on clSVMAlloc buffers on both platforms. */
 enum {
 	K_EMPTY, K_VECADD, K_SAXPY, K_REDUCE, K_SGEMM, K_WALK, K_COUNT, K_TICKET, K_VECADD_SVM,
-	K_NUM
+	K_WALK_SYS, K_NUM
 };
 static const char *const names[K_NUM] = {"empty", "vecadd", "saxpy", "reduce", "sgemm",
-					 "walk", "count", "ticket", "vecadd"};
+					 "walk", "count", "ticket", "vecadd", "walk"};
 
 struct kstate {
 	cl_program prog;
@@ -67,7 +68,8 @@ struct kstate {
 	float *a, *b, *c;
 	float *ga, *gb, *gc;
 	float *svm[3]; /* clSVMAlloc'd whatever the device supports: a, b, c */
-	void *nodes, **heads;
+	void *nodes, **heads;         /* clSVMAlloc'd */
+	void *sys_nodes, **sys_heads; /* malloc'd where the device allows it */
 	int *counter, *out;
 };
 
@@ -78,6 +80,14 @@ static void *alloc(struct plat *p, size_t size)
 	return KS(p)->system_svm ? malloc(size)
 				 : clSVMAlloc(p->ctx, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
 					      size, 0);
+}
+
+/* The same kind of memory on both platforms: fine-grain buffers, which both
+ * back with transparent huge pages (malloc'd memory gets 4 KiB pages here,
+ * a TLB miss every few KiB). */
+static void *svm_alloc(struct plat *p, size_t size)
+{
+	return clSVMAlloc(p->ctx, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER, size, 0);
 }
 
 static void release(struct plat *p, void *m)
@@ -168,6 +178,14 @@ static double s_walk(struct plat *p)
 	return g * (NODES / 1024) / us; /* million nodes per second */
 }
 
+static double s_walk_sys(struct plat *p)
+{
+	size_t g = 1024;
+	double us = run1(p, K_WALK_SYS, 1, &g, NULL);
+
+	return g * (NODES / 1024) / us;
+}
+
 static double s_atomics(struct plat *p)
 {
 	size_t g = 1 << 20;
@@ -198,12 +216,12 @@ static double s_rebuild(struct plat *p)
 	return t / 1e3; /* ms */
 }
 
-static void fill_list(struct plat *p)
+static void fill_list(void *mem, void **heads)
 {
 	struct node {
 		void *next;
 		int value;
-	} *nodes = KS(p)->nodes;
+	} *nodes = mem;
 
 	/* 1024 lists, interleaved through memory so walking them misses caches. */
 	for (unsigned i = 0; i < NODES; i++) {
@@ -213,7 +231,7 @@ static void fill_list(struct plat *p)
 		nodes[i].next = next < NODES ? &nodes[next] : NULL;
 	}
 	for (unsigned i = 0; i < 1024; i++)
-		KS(p)->heads[i] = &nodes[i];
+		heads[i] = &nodes[i];
 }
 
 static bool set_args(struct plat *p)
@@ -238,8 +256,8 @@ static bool set_args(struct plat *p)
 			       clSetKernelArg(s->k[K_SAXPY], 0, sizeof(scale), &scale) |
 			       clSetKernelArgSVMPointer(s->k[K_SAXPY], 1, s->a) |
 			       clSetKernelArgSVMPointer(s->k[K_SAXPY], 2, s->c) |
-			       clSetKernelArgSVMPointer(s->k[K_REDUCE], 0, s->a) |
-			       clSetKernelArgSVMPointer(s->k[K_REDUCE], 1, s->c) |
+			       clSetKernelArgSVMPointer(s->k[K_REDUCE], 0, s->svm[0]) |
+			       clSetKernelArgSVMPointer(s->k[K_REDUCE], 1, s->svm[2]) |
 			       clSetKernelArg(s->k[K_REDUCE], 2, WG * sizeof(float), NULL) |
 			       clSetKernelArg(s->k[K_SGEMM], 0, sizeof(n), &n) |
 			       clSetKernelArgSVMPointer(s->k[K_SGEMM], 1, s->ga) |
@@ -250,7 +268,10 @@ static bool set_args(struct plat *p)
 			       clSetKernelArgSVMPointer(s->k[K_WALK], 2, s->out) |
 			       clSetKernelArgSVMPointer(s->k[K_COUNT], 0, s->counter) |
 			       clSetKernelArgSVMPointer(s->k[K_TICKET], 0, s->counter) |
-			       clSetKernelArgSVMPointer(s->k[K_TICKET], 1, s->c));
+			       clSetKernelArgSVMPointer(s->k[K_TICKET], 1, s->svm[2]) |
+			       clSetKernelArgSVMPointer(s->k[K_WALK_SYS], 0, s->sys_heads) |
+			       clSetKernelArg(s->k[K_WALK_SYS], 1, sizeof(steps), &steps) |
+			       clSetKernelArgSVMPointer(s->k[K_WALK_SYS], 2, s->out));
 }
 
 static void setup(struct plat *p, bool want_pocl, struct kstate *s)
@@ -289,15 +310,17 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 	for (int i = 0; i < 3; i++)
 		s->svm[i] = clSVMAlloc(p->ctx, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
 					 N * sizeof(float), 0);
-	s->ga = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
-	s->gb = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
-	s->gc = alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
-	s->nodes = alloc(p, NODES * 2 * sizeof(void *));
-	s->heads = alloc(p, 1024 * sizeof(void *));
-	s->out = alloc(p, 1024 * sizeof(int));
-	s->counter = alloc(p, sizeof(int));
+	s->ga = svm_alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
+	s->gb = svm_alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
+	s->gc = svm_alloc(p, SGEMM_N * SGEMM_N * sizeof(float));
+	s->nodes = svm_alloc(p, NODES * 2 * sizeof(void *));
+	s->heads = svm_alloc(p, 1024 * sizeof(void *));
+	s->sys_nodes = alloc(p, NODES * 2 * sizeof(void *));
+	s->sys_heads = alloc(p, 1024 * sizeof(void *));
+	s->out = svm_alloc(p, 1024 * sizeof(int));
+	s->counter = svm_alloc(p, sizeof(int));
 	if (!s->a || !s->b || !s->c || !s->svm[0] || !s->svm[1] || !s->svm[2] || !s->ga ||
-	    !s->gb || !s->gc || !s->nodes || !s->heads ||
+	    !s->gb || !s->gc || !s->nodes || !s->heads || !s->sys_nodes || !s->sys_heads ||
 	    !s->out || !s->counter) {
 		failed(p, "allocation", CL_OUT_OF_RESOURCES);
 		return;
@@ -315,23 +338,25 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 		s->gb[i] = 0.5f;
 	}
 	*s->counter = 0;
-	fill_list(p);
+	fill_list(s->nodes, s->heads);
+	fill_list(s->sys_nodes, s->sys_heads);
 	p->ok = set_args(p);
 }
 
 static void teardown(struct plat *p, struct kstate *s)
 {
-	void *bufs[] = {s->a, s->b, s->c, s->ga, s->gb, s->gc, s->nodes, s->heads, s->out,
-			s->counter};
+	void *bufs[] = {s->a, s->b, s->c, s->sys_nodes, s->sys_heads};
+	void *svm[] = {s->svm[0], s->svm[1], s->svm[2], s->ga, s->gb, s->gc, s->nodes, s->heads,
+		       s->out, s->counter};
 
 	if (p->q)
 		clFinish(p->q);
 	for (size_t i = 0; i < sizeof(bufs) / sizeof(bufs[0]); i++)
 		if (bufs[i])
 			release(p, bufs[i]);
-	for (int i = 0; i < 3; i++)
-		if (s->svm[i])
-			clSVMFree(p->ctx, s->svm[i]);
+	for (size_t i = 0; i < sizeof(svm) / sizeof(svm[0]); i++)
+		if (svm[i])
+			clSVMFree(p->ctx, svm[i]);
 	for (int k = 0; k < K_NUM; k++)
 		if (s->k[k])
 			clReleaseKernel(s->k[k]);
@@ -381,6 +406,7 @@ int main(int argc, char **argv)
 		{"local-memory reduction, 16M floats", "GB/s", s_reduce, RATE, NULL, NULL},
 		{"naive sgemm 512x512", "GF/s", s_sgemm, RATE, NULL, NULL},
 		{"linked-list walk, 1M nodes", "M/s", s_walk, RATE, NULL, NULL},
+		{"linked-list walk, malloc'd nodes", "M/s", s_walk_sys, RATE, NULL, NULL},
 		{"atomic_inc on one counter", "M/s", s_atomics, RATE, NULL, NULL},
 		{"atomic_inc, old values stored", "M/s", s_tickets, RATE, NULL, NULL},
 		{"cached rebuild of the program", "ms", s_rebuild, TIME, NULL, NULL},

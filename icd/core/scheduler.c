@@ -277,10 +277,17 @@ static struct svmgpu_event_cb *complete_locked(cl_event ev, cl_int status, cl_ul
 	return cbs;
 }
 
+/* Only a profiling queue's commands can be asked for their times: the
+ * others skip reading the clock (four reads were ~10% of an enqueue). */
+static cl_ulong stamp(cl_event ev)
+{
+	return ev->queue && (ev->queue->props & CL_QUEUE_PROFILING_ENABLE) ? svmgpu_now_ns() : 0;
+}
+
 static void complete(cl_event ev, cl_int status)
 {
 	struct svmgpu_event_cb *cbs;
-	cl_ulong now = svmgpu_now_ns();
+	cl_ulong now = stamp(ev);
 
 	if (ev->payload_free) {
 		ev->payload_free(ev->payload);
@@ -299,7 +306,7 @@ static void execute(cl_event ev)
 	cl_int status = ev->dep_error;
 
 	if (status == CL_SUCCESS && ev->run) {
-		ev->t_start = svmgpu_now_ns();
+		ev->t_start = stamp(ev);
 		atomic_store_explicit(&ev->status, CL_RUNNING, memory_order_release);
 		if (atomic_load(&ev->has_callbacks)) {
 			struct svmgpu_event_cb *cbs;
@@ -465,7 +472,7 @@ cl_event svmgpu_command_new(cl_command_queue q, cl_command_type type, svmgpu_com
 	ev->payload = payload;
 	ev->payload_free = payload_free;
 	ev->pending = 1; /* held until submitted */
-	ev->t_queued = svmgpu_now_ns();
+	ev->t_queued = stamp(ev);
 	return ev;
 }
 
@@ -497,7 +504,7 @@ cl_int svmgpu_command_submit(cl_event ev, cl_uint n, const cl_event *wait_list, 
 		}
 	}
 	queue_link(q, ev);
-	ev->t_submit = svmgpu_now_ns();
+	ev->t_submit = stamp(ev);
 	atomic_store_explicit(&ev->status, CL_SUBMITTED, memory_order_release);
 	/* A blocking call whose command is ready runs it on this thread. */
 	run_here = --ev->pending == 0 && blocking;
