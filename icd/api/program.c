@@ -219,8 +219,9 @@ static bool is_executable(enum svmgpu_binary_kind k)
 }
 
 /* The binaries are checked one by one (binary_status says which is wrong):
- * each must be an executable for its device's ISA, or all the same object or
- * library (host code). Devices of one ISA share the first such binary. */
+ * each must be an executable for its device's ISA, or all the same kind of
+ * object or library holding bitcode for its device's ISA. Devices of one ISA
+ * share the first such binary; an object program keeps the first binary. */
 SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBinary(
 	cl_context context, cl_uint num_devices, const cl_device_id *device_list,
 	const size_t *lengths, const unsigned char **binaries, cl_int *binary_status,
@@ -256,7 +257,8 @@ SVMGPU_API cl_program CL_API_CALL clCreateProgramWithBinary(
 			if (k == SVMGPU_BINARY_INVALID || exe != is_executable(kind) ||
 			    (!exe && k != kind) ||
 			    (exe && binary_isa(k) != device_list[i]->isa) ||
-			    (!exe && device_list[i]->isa != SVMGPU_ISA_HOST)) {
+			    (!exe && !(svmgpu_object_isas(binaries[i], lengths[i]) &
+				       1u << device_list[i]->isa))) {
 				st = CL_INVALID_BINARY;
 				if (!err)
 					err = SVMGPU_ERR(CL_INVALID_BINARY, "binary %u is not an "

@@ -82,6 +82,27 @@ static void free_modules(struct build_result *r)
 	}
 }
 
+/* The ISAs the devices run (bit 1 << isa). */
+static unsigned devices_isas(cl_uint n, const cl_device_id *devs)
+{
+	unsigned isas = 0;
+
+	for (cl_uint i = 0; i < n; i++)
+		isas |= 1u << devs[i]->isa;
+	return isas;
+}
+
+/* The architecture to build isa for: that of the last such device ("sm_90"). */
+static const char *isa_arch(cl_uint n, const cl_device_id *devs, enum svmgpu_isa isa)
+{
+	const char *arch = "";
+
+	for (cl_uint i = 0; i < n; i++)
+		if (devs[i]->isa == isa)
+			arch = devs[i]->arch;
+	return arch;
+}
+
 /* Source to a module for every ISA the program's devices run; the logs
  * one after another. */
 static void build_source(cl_program p, const char *options, struct build_result *r)
@@ -89,14 +110,11 @@ static void build_source(cl_program p, const char *options, struct build_result 
 	unsigned isas = svmgpu_program_isas(p);
 
 	for (int isa = 0; isa < SVMGPU_ISA_COUNT && !r->err; isa++) {
-		const char *arch = "";
+		const char *arch = isa_arch(p->num_devices, p->devices, (enum svmgpu_isa)isa);
 		char *log = NULL, *joined;
 
 		if (!(isas & (1u << isa)))
 			continue;
-		for (cl_uint i = 0; i < p->num_devices; i++)
-			if (p->devices[i]->isa == (enum svmgpu_isa)isa)
-				arch = p->devices[i]->arch;
 		r->err = svmgpu_compile(p->source, options, (enum svmgpu_isa)isa, arch,
 					&r->modules[isa], &log);
 		if (!r->err && !r->modules[isa])
@@ -228,21 +246,15 @@ static void build_binary(cl_program p, const char *options, struct build_result 
 				    "before");
 		return;
 	}
-	if (svmgpu_program_isas(p) != 1u << SVMGPU_ISA_HOST) {
-		r->err = SVMGPU_ERR(CL_INVALID_OPERATION, "compiled objects run on the CPU "
-				    "device only");
-		return;
-	}
 	/* obj stays: the program is CL_BUILD_IN_PROGRESS, nothing else replaces it. */
-	r->err = svmgpu_link(1, &obj, &size, "", &r->modules[SVMGPU_ISA_HOST], &lib, &lib_size,
-			     &r->log);
+	r->err = svmgpu_link(1, &obj, &size, "", svmgpu_program_isas(p),
+			     isa_arch(p->num_devices, p->devices, SVMGPU_ISA_PTX), r->modules, &lib,
+			     &lib_size, &r->log);
 	free(lib);
-	if (r->err == CL_LINK_PROGRAM_FAILURE)
+	if (r->err == CL_LINK_PROGRAM_FAILURE || r->err == CL_INVALID_OPERATION)
 		r->err = CL_BUILD_PROGRAM_FAILURE;
 	else if (r->err == CL_LINKER_NOT_AVAILABLE)
 		r->err = CL_COMPILER_NOT_AVAILABLE;
-	else if (!r->err && !r->modules[SVMGPU_ISA_HOST])
-		r->err = CL_BUILD_PROGRAM_FAILURE;
 }
 
 SVMGPU_API cl_int CL_API_CALL clBuildProgram(cl_program program, cl_uint num_devices,
@@ -317,8 +329,11 @@ SVMGPU_API cl_int CL_API_CALL clCompileProgram(cl_program program, cl_uint num_d
 		free(hdrs);
 		return err;
 	}
-	r.err = svmgpu_compile_object(program->source, options ? options : "", num_input_headers,
-				      hdrs, &r.object, &r.object_size, &r.log);
+	/* For the devices listed (all of the program's when none are). */
+	r.err = svmgpu_compile_object(program->source, options ? options : "",
+				      num_devices ? devices_isas(num_devices, device_list)
+						  : svmgpu_program_isas(program),
+				      num_input_headers, hdrs, &r.object, &r.object_size, &r.log);
 	r.uniform = options_uniform(options, true);
 	if (!r.err && !r.object)
 		r.err = CL_COMPILE_PROGRAM_FAILURE;
@@ -410,13 +425,11 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 	cl_program p = NULL;
 	cl_int err = check_link_args(context, num_devices, device_list, num_input_programs,
 				     input_programs, pfn_notify, user_data);
+	cl_uint ndev = num_devices ? num_devices : context->num_devices;
+	const cl_device_id *devs = num_devices ? device_list : context->devices;
 
 	if (err)
 		return svmgpu_fail(errcode_ret, err);
-	for (cl_uint i = 0; i < (num_devices ? num_devices : context->num_devices); i++)
-		if ((num_devices ? device_list : context->devices)[i]->isa != SVMGPU_ISA_HOST)
-			return svmgpu_fail(errcode_ret, SVMGPU_ERR(CL_INVALID_OPERATION,
-					   "clLinkProgram builds for the CPU device only"));
 	if (has_option(options, "-enable-link-options") &&
 	    !has_option(options, "-create-library"))
 		return svmgpu_fail(errcode_ret, SVMGPU_ERR(CL_INVALID_LINKER_OPTIONS,
@@ -428,15 +441,14 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 			    : SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "link inputs");
 	if (!err) {
 		r.err = svmgpu_link(num_input_programs, (const void *const *)objs, sizes,
-				    options ? options : "", &r.modules[SVMGPU_ISA_HOST], &r.object, &r.object_size,
-				    &r.log);
+				    options ? options : "", devices_isas(ndev, devs),
+				    isa_arch(ndev, devs, SVMGPU_ISA_PTX), r.modules, &r.object,
+				    &r.object_size, &r.log);
 		if (r.err == CL_COMPILER_NOT_AVAILABLE)
 			r.err = CL_LINKER_NOT_AVAILABLE;
-		if (!r.err && !r.modules[SVMGPU_ISA_HOST] && !r.object)
-			r.err = CL_LINK_PROGRAM_FAILURE;
 		/* Nothing was linked: no program results. */
 		if (r.err == CL_INVALID_LINKER_OPTIONS || r.err == CL_LINKER_NOT_AVAILABLE ||
-		    r.err == CL_OUT_OF_HOST_MEMORY)
+		    r.err == CL_OUT_OF_HOST_MEMORY || r.err == CL_INVALID_OPERATION)
 			err = SVMGPU_ERR(r.err, "the link could not begin: %s",
 					 r.log ? r.log : "");
 	}
@@ -450,8 +462,7 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 		free(r.log);
 		return svmgpu_fail(errcode_ret, err);
 	}
-	p = svmgpu_program_new(context, num_devices ? num_devices : context->num_devices,
-			num_devices ? device_list : context->devices, SVMGPU_PROGRAM_LINKED, &err);
+	p = svmgpu_program_new(context, ndev, devs, SVMGPU_PROGRAM_LINKED, &err);
 	if (!p) {
 		r.err = err;
 		free_modules(&r);

@@ -233,8 +233,8 @@ static cl_int build_executable(size_t n, const void *const *bcs, const size_t *s
 	return err;
 }
 
-static cl_int build_ptx(const void *bc, size_t bc_size, bool optimize, const char *arch,
-			void **binary, size_t *binary_size, char **log)
+static cl_int build_ptx(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
+			const char *arch, void **binary, size_t *binary_size, char **log)
 {
 	struct svmgpu_kernel_meta *k;
 	uint32_t nk;
@@ -243,7 +243,7 @@ static cl_int build_ptx(const void *bc, size_t bc_size, bool optimize, const cha
 	size_t ptx_size;
 	cl_int err;
 
-	err = svmgpu_codegen_ptx(1, &bc, &bc_size, optimize, arch, &k, &nk, &ptx, &ptx_size,
+	err = svmgpu_codegen_ptx(n, bcs, sizes, optimize, arch, &k, &nk, &ptx, &ptx_size,
 				 &globals, log);
 	if (err)
 		return err;
@@ -296,7 +296,8 @@ cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa i
 	}
 	err = svmgpu_frontend(source, &o, 0, NULL, &bc, &bc_size, log);
 	if (!err && isa == SVMGPU_ISA_PTX)
-		err = build_ptx(bc, bc_size, !o.opt_disable, arch, &binary, &binary_size, log);
+		err = build_ptx(1, (const void *const *)&bc, &bc_size, !o.opt_disable, arch, &binary,
+				&binary_size, log);
 	else if (!err)
 		err = build_executable(1, (const void *const *)&bc, &bc_size, !o.opt_disable,
 				       &binary, &binary_size, log);
@@ -309,14 +310,34 @@ cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa i
 							     : CL_SUCCESS;
 }
 
-cl_int svmgpu_compile_object(const char *source, const char *options, size_t num_headers,
-			     const struct svmgpu_header *headers, void **object,
-			     size_t *object_size, char **log)
+/* more appended to *log (both may be NULL); more is freed. */
+static void join_log(char **log, char *more)
+{
+	char *joined;
+
+	if (!log || !more) {
+		free(more);
+		return;
+	}
+	if (!*log) {
+		*log = more;
+		return;
+	}
+	if (asprintf(&joined, "%s%s", *log, more) >= 0) {
+		free(*log);
+		*log = joined;
+	}
+	free(more);
+}
+
+cl_int svmgpu_compile_object(const char *source, const char *options, unsigned isas,
+			     size_t num_headers, const struct svmgpu_header *headers,
+			     void **object, size_t *object_size, char **log)
 {
 	struct svmgpu_options o;
 	char *bad;
-	void *bc;
-	size_t bc_size;
+	void *bc[SVMGPU_ISA_COUNT] = {0};
+	size_t bc_size[SVMGPU_ISA_COUNT] = {0};
 	cl_int err;
 
 	*object = NULL;
@@ -327,67 +348,117 @@ cl_int svmgpu_compile_object(const char *source, const char *options, size_t num
 		return err == CL_INVALID_BUILD_OPTIONS
 			       ? option_error(SVMGPU_OPTIONS_COMPILE, bad, log)
 			       : err;
-	err = svmgpu_frontend(source, &o, num_headers, headers, &bc, &bc_size, log);
+	/* One front-end pass per ISA: address spaces and built-ins differ. */
+	for (int isa = 0; isa < SVMGPU_ISA_COUNT && !err; isa++) {
+		char *more = NULL;
+
+		if (!(isas & 1u << isa))
+			continue;
+		o.isa = (enum svmgpu_isa)isa;
+		err = svmgpu_frontend(source, &o, num_headers, headers, &bc[isa], &bc_size[isa],
+				      log ? &more : NULL);
+		join_log(log, more);
+	}
 	svmgpu_options_free(&o);
-	if (err)
-		return err == CL_BUILD_PROGRAM_FAILURE ? CL_COMPILE_PROGRAM_FAILURE : err;
-	*object = svmgpu_binary_pack(SVMGPU_BINARY_OBJECT, NULL, 0, 0, bc, bc_size, object_size);
-	free(bc);
-	return *object ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+	if (!err) {
+		*object = svmgpu_object_pack(SVMGPU_BINARY_OBJECT, (const void *const *)bc, bc_size,
+					     object_size);
+		err = *object ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+	}
+	for (int isa = 0; isa < SVMGPU_ISA_COUNT; isa++)
+		free(bc[isa]);
+	return err == CL_BUILD_PROGRAM_FAILURE ? CL_COMPILE_PROGRAM_FAILURE : err;
+}
+
+/* The objects' bitcode for isa into bcs[]: CL_INVALID_OPERATION when one
+ * was not compiled for it. */
+static cl_int bitcode_for(size_t n, const void *const *objects, const size_t *sizes,
+			  enum svmgpu_isa isa, const void **bcs, size_t *bc_sizes, char **log)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (svmgpu_object_bitcode(objects[i], sizes[i], isa, &bcs[i], &bc_sizes[i]) ==
+		    SVMGPU_BINARY_INVALID)
+			return CL_INVALID_BINARY;
+		if (!bcs[i]) {
+			if (log && asprintf(log, "svmgpu: input %zu was not compiled for %s "
+					    "devices\n", i,
+					    isa == SVMGPU_ISA_PTX ? "cuda" : "CPU") < 0)
+				*log = NULL;
+			return CL_INVALID_OPERATION;
+		}
+	}
+	return CL_SUCCESS;
+}
+
+/* The objects linked for one ISA: an executable module, or with
+ * -create-library that ISA's bitcode (*lib, malloc'd). */
+static cl_int link_isa(size_t n, const void *const *objects, const size_t *sizes,
+		       enum svmgpu_isa isa, const char *arch, bool library,
+		       struct svmgpu_module **module, void **lib, size_t *lib_size, char **log)
+{
+	const void **bcs = calloc(n ? n : 1, sizeof(*bcs));
+	size_t *bc_sizes = calloc(n ? n : 1, sizeof(*bc_sizes));
+	void *out = NULL;
+	size_t out_size;
+	cl_int err = bcs && bc_sizes ? bitcode_for(n, objects, sizes, isa, bcs, bc_sizes, log)
+				     : CL_OUT_OF_HOST_MEMORY;
+
+	if (!err && library)
+		err = svmgpu_codegen_link_bitcode(n, bcs, bc_sizes, lib, lib_size, log);
+	else if (!err && isa == SVMGPU_ISA_PTX)
+		err = build_ptx(n, bcs, bc_sizes, true, arch, &out, &out_size, log);
+	else if (!err)
+		err = build_executable(n, bcs, bc_sizes, true, &out, &out_size, log);
+	if (!err && !library)
+		err = module_from_binary(out, out_size, module);
+	if (err == CL_BUILD_PROGRAM_FAILURE || err == CL_INVALID_BINARY)
+		err = CL_LINK_PROGRAM_FAILURE;
+	free(bcs);
+	free(bc_sizes);
+	return err;
 }
 
 cl_int svmgpu_link(size_t n, const void *const *objects, const size_t *sizes, const char *options,
-		   struct svmgpu_module **module, void **library, size_t *library_size, char **log)
+		   unsigned isas, const char *arch, struct svmgpu_module **modules,
+		   void **library, size_t *library_size, char **log)
 {
 	struct svmgpu_options o;
-	const void **bcs = calloc(n ? n : 1, sizeof(*bcs));
-	size_t *bc_sizes = calloc(n ? n : 1, sizeof(*bc_sizes));
+	void *lib[SVMGPU_ISA_COUNT] = {0};
+	size_t lib_size[SVMGPU_ISA_COUNT] = {0};
 	char *bad;
-	void *out = NULL;
-	size_t out_size;
 	cl_int err;
 
-	*module = NULL;
+	for (int isa = 0; isa < SVMGPU_ISA_COUNT; isa++)
+		modules[isa] = NULL;
 	*library = NULL;
 	if (log)
 		*log = NULL;
-	if (!bcs || !bc_sizes) {
-		free(bcs);
-		free(bc_sizes);
-		return CL_OUT_OF_HOST_MEMORY;
-	}
 	err = svmgpu_options_parse(options, SVMGPU_OPTIONS_LINK, &o, &bad);
-	if (err) {
-		free(bcs);
-		free(bc_sizes);
+	if (err)
 		return err == CL_INVALID_BUILD_OPTIONS ? option_error(SVMGPU_OPTIONS_LINK, bad, log)
 						       : err;
-	}
-	for (size_t i = 0; i < n && !err; i++) {
-		enum svmgpu_binary_kind kind = svmgpu_binary_unpack(objects[i], sizes[i], NULL, NULL, NULL,
-								    &bcs[i], &bc_sizes[i]);
+	for (int isa = 0; isa < SVMGPU_ISA_COUNT && !err; isa++) {
+		char *more = NULL;
 
-		if (kind != SVMGPU_BINARY_OBJECT && kind != SVMGPU_BINARY_LIBRARY)
-			err = CL_INVALID_BINARY;
+		if (!(isas & 1u << isa))
+			continue;
+		err = link_isa(n, objects, sizes, (enum svmgpu_isa)isa, arch, o.create_library,
+			       &modules[isa], &lib[isa], &lib_size[isa], log ? &more : NULL);
+		join_log(log, more);
 	}
 	if (!err && o.create_library) {
-		err = svmgpu_codegen_link_bitcode(n, bcs, bc_sizes, &out, &out_size, log);
-		if (!err) {
-			*library = svmgpu_binary_pack(SVMGPU_BINARY_LIBRARY, NULL, 0, 0, out, out_size,
-						      library_size);
-			err = *library ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+		*library = svmgpu_object_pack(SVMGPU_BINARY_LIBRARY, (const void *const *)lib,
+					      lib_size, library_size);
+		err = *library ? CL_SUCCESS : CL_OUT_OF_HOST_MEMORY;
+	}
+	for (int isa = 0; isa < SVMGPU_ISA_COUNT; isa++) {
+		free(lib[isa]);
+		if (err) {
+			svmgpu_module_free(modules[isa]);
+			modules[isa] = NULL;
 		}
-		free(out);
-	} else if (!err) {
-		err = build_executable(n, bcs, bc_sizes, true, &out, &out_size, log);
-		if (!err)
-			err = module_from_binary(out, out_size, module);
-		if (err == CL_BUILD_PROGRAM_FAILURE || err == CL_INVALID_BINARY)
-			err = CL_LINK_PROGRAM_FAILURE;
 	}
 	svmgpu_options_free(&o);
-	free(bcs);
-	free(bc_sizes);
 	if (log && !*log)
 		*log = strdup("");
 	return err;

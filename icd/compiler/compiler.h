@@ -90,16 +90,20 @@ bool svmgpu_compiler_available_for(enum svmgpu_isa isa);
 cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa isa,
 		      const char *arch, struct svmgpu_module **out, char **log);
 
-/* clCompileProgram: source to an object (bitcode, with a small header). */
-cl_int svmgpu_compile_object(const char *source, const char *options, size_t num_headers,
-			     const struct svmgpu_header *headers, void **object,
-			     size_t *object_size, char **log);
+/* clCompileProgram: source to an object holding bitcode for each ISA in
+ * isas (bit 1 << isa), with a small header. */
+cl_int svmgpu_compile_object(const char *source, const char *options, unsigned isas,
+			     size_t num_headers, const struct svmgpu_header *headers,
+			     void **object, size_t *object_size, char **log);
 
-/* clLinkProgram: objects to a loaded module, or (with -create-library) to a
- * library object. *module is NULL in the second case. */
+/* clLinkProgram: objects to a loaded module for each ISA in isas
+ * (modules[isa]; arch: the PTX architecture), or (with -create-library) to a
+ * library object holding each ISA's linked bitcode, modules all NULL then.
+ * CL_INVALID_OPERATION (the log says which) when an object lacks an ISA. */
 cl_int svmgpu_link(size_t num_objects, const void *const *objects, const size_t *sizes,
-		   const char *options, struct svmgpu_module **module, void **library,
-		   size_t *library_size, char **log);
+		   const char *options, unsigned isas, const char *arch,
+		   struct svmgpu_module **modules, void **library, size_t *library_size,
+		   char **log);
 
 /* What a binary holds. */
 enum svmgpu_binary_kind {
@@ -110,6 +114,9 @@ enum svmgpu_binary_kind {
 	SVMGPU_BINARY_PTX,        /* CL_PROGRAM_BINARY_TYPE_EXECUTABLE, PTX */
 };
 enum svmgpu_binary_kind svmgpu_binary_kind(const void *binary, size_t size);
+/* The ISAs a compiled object or library holds bitcode for (bit 1 << isa;
+ * 0 for anything else). */
+unsigned svmgpu_object_isas(const void *binary, size_t size);
 
 /* clCreateProgramWithBinary for an executable (host or PTX):
  * CL_INVALID_BINARY when it is not one of ours. */
