@@ -179,6 +179,17 @@ static void debug_form(const char *kernel, const struct region_info *ri)
 		fprintf(stderr, "svmgpu: kernel %s: fiber form\n", kernel);
 }
 
+/* What the launchers will need besides the kernels: the runtime's own
+ * symbols of the built-in library (work-item state, synchronisation). */
+static bool keep_kernel_or_runtime(LLVMValueRef v)
+{
+	size_t len;
+	const char *name = LLVMGetValueName2(v, &len);
+
+	return (LLVMIsAFunction(v) && LLVMGetFunctionCallConv(v) == SPIR_KERNEL_CC) ||
+	       !strncmp(name, "__svmgpu", 8);
+}
+
 /* Neither in the program, nor in the built-in library, nor in the C library
  * that the built-ins call (which the shared object links against, and which
  * this process has loaded). */
@@ -221,22 +232,13 @@ static bool link_builtins(LLVMContextRef ctx, LLVMModuleRef m, char **log)
 {
 	size_t size;
 	const void *bc = svmgpu_builtins_bitcode(&size);
-	LLVMModuleRef lib;
 
 	if (!bc) {
 		cg_append_log(log, "svmgpu: the built-in library was not found (%s)\n",
-			   svmgpu_builtins_path());
+			      svmgpu_builtins_path());
 		return false;
 	}
-	lib = cg_parse(ctx, bc, size, log);
-	if (!lib)
-		return false;
-	LLVMSetTarget(lib, LLVMGetTarget(m));
-	if (LLVMLinkModules2(m, lib)) {
-		cg_append_log(log, "%s", "svmgpu: the program redefines a built-in function\n");
-		return false;
-	}
-	return true;
+	return cg_link_library(ctx, m, bc, size, log);
 }
 
 cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, bool optimize,
@@ -283,6 +285,15 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		nk = 0;
 		goto out;
 	}
+	*globals_size = cg_globals_size(m, td); /* used or not */
+	/* Most of the built-in library is not used: dropped before any pass
+	 * walks it (verifying and optimising it cost more than the program). */
+	cg_internalise(m, keep_kernel_or_runtime);
+	if (!cg_run_pipeline(m, tm, "globaldce", false, "svmgpu: dead code removal failed: %s\n",
+			     log)) {
+		err = CL_BUILD_PROGRAM_FAILURE;
+		goto out;
+	}
 	err = CL_BUILD_PROGRAM_FAILURE;
 	e.ctx = ctx;
 	e.m = m;
@@ -301,7 +312,6 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 			cg_reaches_sync(&e, LLVMGetNamedFunction(m, kernels[i].name));
 		any_barrier |= kernels[i].uses_barrier;
 	}
-	*globals_size = cg_globals_size(m, td);
 	local_total = localise(m, td);
 	cg_add_local_var_query(ctx, m, td);
 	use_c_convention(m);

@@ -26,6 +26,11 @@ LLVMModuleRef cg_parse(LLVMContextRef ctx, const void *bc, size_t size, char **l
 /* Links every module into the first; LLVM's errors go to *log. NULL on failure. */
 LLVMModuleRef cg_link_all(LLVMContextRef ctx, size_t n, const void *const *bcs,
 			  const size_t *sizes, char **log);
+/* codegen_library.c: links the bitcode library bc (which must stay in
+ * memory for the process) into m: the functions m can reach only, once the
+ * library has been seen whole by an earlier link in the process. */
+bool cg_link_library(LLVMContextRef ctx, LLVMModuleRef m, const void *bc, size_t size,
+		     char **log);
 /* The kind of the enum or type attribute `name` ("noalias", "byval"...). */
 unsigned cg_attr_kind(const char *name);
 /* Parameter i's enum attribute `name` of fn, or NULL. */
