@@ -336,15 +336,30 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		err = CL_OUT_OF_HOST_MEMORY;
 		goto out_builder;
 	}
+	/* Loop launchers first: combining atomics inlines their kernels with
+	 * the always-inliner, which must not reach the region functions (inlined
+	 * that early, their work-item loops stopped vectorising). */
+	for (uint32_t i = 0; i < nk; i++) {
+		kernels[i].local_mem_size = local_total;
+		if (kernels[i].uses_barrier)
+			continue;
+		looped[nloops] = LLVMGetNamedFunction(m, kernels[i].name);
+		if (!cg_build_loop_launcher(&e, looped[nloops], &loops[nloops])) {
+			err = CL_OUT_OF_HOST_MEMORY;
+			goto out_builder;
+		}
+		nloops++;
+	}
+	if (optimize && !cg_combine_atomics(&e, tm, loops, looped, nloops, log))
+		goto out_builder;
 	for (uint32_t i = 0; i < nk; i++) {
 		LLVMValueRef f = LLVMGetNamedFunction(m, kernels[i].name);
 		struct region_info ri;
 		bool ok;
 
-		if (!kernels[i].uses_barrier) {
-			ok = cg_build_loop_launcher(&e, f, &loops[nloops]);
-			looped[nloops++] = f;
-		} else if (regions && cg_build_region_launcher(&e, f, &ri)) {
+		if (!kernels[i].uses_barrier)
+			continue;
+		if (regions && cg_build_region_launcher(&e, f, &ri)) {
 			ok = true;
 			kernels[i].uses_barrier = false;
 			debug_form(kernels[i].name, &ri);
@@ -352,14 +367,11 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 			ok = cg_build_fiber_launcher(&e, f);
 			debug_form(kernels[i].name, NULL);
 		}
-		kernels[i].local_mem_size = local_total;
 		if (!ok) {
 			err = CL_OUT_OF_HOST_MEMORY;
 			goto out_builder;
 		}
 	}
-	if (optimize && !cg_combine_atomics(&e, tm, loops, looped, nloops, log))
-		goto out_builder;
 	guard_divisions(m, e.b);
 	cg_internalise(m, keep_launcher);
 	err = cg_emit(m, tm, optimize, host_unresolved, LLVMObjectFile, (char **)obj, obj_size,
