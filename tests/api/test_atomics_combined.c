@@ -27,8 +27,8 @@ static const char *src =
 	"{ int v = in[get_global_id(0)]; atomic_min(&r[0], v); atomic_max(&r[1], v);\n"
 	"  atomic_min(&u[0], (uint)v); atomic_max(&u[1], (uint)v); }\n"
 	"kernel void bits(global const int *in, global int *r)\n"
-	"{ int v = in[get_global_id(0)]; atomic_and(&r[0], ~(1 << (v & 31)));\n"
-	"  atomic_or(&r[1], 1 << (v & 31)); atomic_xor(&r[2], v); }\n"
+	"{ int v = in[get_global_id(0)]; atomic_and(&r[0], (int)~(1u << (v & 31)));\n"
+	"  atomic_or(&r[1], (int)(1u << (v & 31))); atomic_xor(&r[2], v); }\n"
 	"kernel void c11(global const int *in, global atomic_int *c, global atomic_long *l)\n"
 	"{ int v = in[get_global_id(0)];\n"
 	"  atomic_fetch_add_explicit(c, v, memory_order_relaxed, memory_scope_device);\n"
@@ -118,13 +118,14 @@ static void check_counts(cl_program p)
 {
 	int c = 0, want = 0;
 	int64_t l = 0, wl = 0;
-	int s = 0, d = 7, ws = 0, wd = 7;
+	int s = 0, d = 7;
+	unsigned ws = 0, wd = 7; /* the device's int arithmetic wraps */
 
 	for (size_t i = 0; i < N; i++) {
 		want += in[i] & 1;
-		ws += in[i];
+		ws += (unsigned)in[i];
 		wl += (int64_t)in[i] << 20;
-		wd -= in[i] + 1;
+		wd -= (unsigned)in[i] + 1;
 	}
 	CHECK_OK(run(kernel(p, "count_odd"), (void *[]){in, &c}, 2, N, 0), "count_odd");
 	CHECK(c == want, "count_odd: %d, want %d", c, want);
@@ -135,8 +136,9 @@ static void check_counts(cl_program p)
 		want += in[i] & 1;
 	CHECK(c == want, "count_odd over 999 in groups of 37: %d, want %d", c, want);
 	CHECK_OK(run(kernel(p, "sums"), (void *[]){in, &s, &l, &d}, 4, N, 256), "sums");
-	CHECK(s == ws && l == wl && d == wd, "sums: %d %lld %d, want %d %lld %d", s,
-	      (long long)l, d, ws, (long long)wl, wd);
+	CHECK((unsigned)s == ws && l == wl && (unsigned)d == wd,
+	      "sums: %d %lld %d, want %d %lld %d", s, (long long)l, d, (int)ws, (long long)wl,
+	      (int)wd);
 }
 
 static void check_minmax_bits(cl_program p)
@@ -152,8 +154,8 @@ static void check_minmax_bits(cl_program p)
 		wr[1] = v > wr[1] ? v : wr[1];
 		wu[0] = (unsigned)v < wu[0] ? (unsigned)v : wu[0];
 		wu[1] = (unsigned)v > wu[1] ? (unsigned)v : wu[1];
-		wb[0] &= ~(1 << (v & 31));
-		wb[1] |= 1 << (v & 31);
+		wb[0] &= (int)~(1u << (v & 31));
+		wb[1] |= (int)(1u << (v & 31));
 		wb[2] ^= v;
 	}
 	CHECK_OK(run(kernel(p, "minmax"), (void *[]){in, r, u}, 3, N, 128), "minmax");
@@ -168,17 +170,18 @@ static void check_minmax_bits(cl_program p)
 static void check_c11_cube_null(cl_program p)
 {
 	int c = 0, want = 0;
+	unsigned sum = 0; /* wraps, as the device's does */
 	int64_t l = INT64_MIN, wl = INT64_MIN;
 	size_t g[3] = {12, 8, 20}, ls[3] = {4, 4, 5};
 	cl_kernel k;
 
 	for (size_t i = 0; i < N; i++) {
-		want += in[i];
+		sum += (unsigned)in[i];
 		wl = in[i] > wl ? in[i] : wl;
 	}
 	CHECK_OK(run(kernel(p, "c11"), (void *[]){in, &c, &l}, 3, N, 64), "c11");
-	CHECK(c == want && l == wl, "c11: %d %lld, want %d %lld", c, (long long)l, want,
-	      (long long)wl);
+	CHECK((unsigned)c == sum && l == wl, "c11: %d %lld, want %d %lld", c, (long long)l,
+	      (int)sum, (long long)wl);
 
 	c = 0;
 	k = kernel(p, "cube");

@@ -63,8 +63,10 @@ static unsigned char *binary_of(cl_program p, int dev, size_t *size)
 
 	CHECK_OK(clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof(sizes), sizes, NULL),
 		 "binary sizes");
-	for (int i = 0; i < 2; i++)
+	for (int i = 0; i < 2; i++) {
 		bins[i] = malloc(sizes[i] ? sizes[i] : 1);
+		REQUIRE(bins[i] != NULL, "memory");
+	}
 	CHECK_OK(clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof(bins), bins, NULL), "binaries");
 	free(bins[1 - dev]);
 	*size = sizes[dev];
@@ -94,7 +96,7 @@ static void check_executable(cl_program p, const char *how)
 	      "%s: built for both devices (%d, %d)", how, st[0], st[1]);
 	CHECK(type == CL_PROGRAM_BINARY_TYPE_EXECUTABLE, "%s: an executable for cuda", how);
 	bin = binary_of(p, 1, &size);
-	CHECK(size && memmem(bin, size, ".target sm_90", 13) &&
+	CHECK(bin && size && memmem(bin, size, ".target sm_90", 13) &&
 		      memmem(bin, size, ".entry twice(", 13),
 	      "%s: PTX for sm_90 with the kernel's entry", how);
 	free(bin);
