@@ -153,8 +153,10 @@ static bool prune(const struct lib_index *x, LLVMModuleRef m, LLVMModuleRef lib)
 			need[i] = true;
 			stack[top++] = i;
 		}
+	/* What m calls, and what m defines too: linking that fails, as when the
+	 * library is linked whole. */
 	for (LLVMValueRef f = LLVMGetFirstFunction(m); f; f = LLVMGetNextFunction(f)) {
-		long i = LLVMIsDeclaration(f) ? find_name(x, fn_name(f)) : -1;
+		long i = find_name(x, fn_name(f));
 
 		if (i >= 0 && !need[i]) {
 			need[i] = true;

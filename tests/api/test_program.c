@@ -343,6 +343,17 @@ static void check_build_options(void)
 	CHECK(type_of(p) == CL_PROGRAM_BINARY_TYPE_NONE, "no binary after a failed build");
 	CHECK(clCreateKernel(p, "k", &err) == NULL && err == CL_INVALID_PROGRAM_EXECUTABLE,
 	      "no kernel from a failed build: %s", tu_errname(err));
+	clReleaseProgram(p);
+
+	/* A built-in defined again is refused, whether the library is linked
+	 * whole (the process's first build) or only what the program reaches
+	 * (every later one, as here). */
+	p = source_program("float __attribute__((overloadable)) fabs(float x) { return x; }\n"
+			   "kernel void k(global float *p) { p[0] = fabs(p[0]); }");
+	CHECK_ERR(clBuildProgram(p, 0, NULL, NULL, NULL, NULL), CL_BUILD_PROGRAM_FAILURE,
+		  "a program that defines fabs again");
+	CHECK(strstr(log_of(p), "redefines a built-in") != NULL, "the log says so: \"%s\"",
+	      log_of(p));
 	CHECK_OK(clReleaseProgram(p), "release");
 	CHECK_ERR(build_run(needs_v, NULL, &v), CL_BUILD_PROGRAM_FAILURE, "#error without -D");
 	p = source_program(src_two);
