@@ -218,6 +218,8 @@ bool cg_link_library(LLVMContextRef ctx, LLVMModuleRef m, const void *bc, size_t
 	if (!lib)
 		return false;
 	LLVMSetTarget(lib, LLVMGetTarget(m));
+	if (*LLVMGetDataLayoutStr(m))
+		LLVMSetDataLayout(lib, LLVMGetDataLayoutStr(m));
 	if (LLVMLinkModules2(m, lib)) {
 		cg_append_log(log, "%s", "svmgpu: the program redefines a built-in function\n");
 		return false;

@@ -69,12 +69,46 @@ static void *read_file(const char *path, size_t *size)
 	return buf;
 }
 
+/* The libraries' bitcode, read once per process: cg_link_library keeps
+ * an index of each by its address. */
+#define MAX_FILES 4
+static struct {
+	char *path;
+	void *bc;
+	size_t size;
+} files[MAX_FILES];
+static pthread_mutex_t files_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const void *library_file(const char *path, size_t *size)
+{
+	const void *bc = NULL;
+	size_t i;
+
+	pthread_mutex_lock(&files_lock);
+	for (i = 0; i < MAX_FILES && files[i].path; i++)
+		if (!strcmp(files[i].path, path))
+			break;
+	if (i < MAX_FILES && !files[i].path) {
+		files[i].bc = read_file(path, &files[i].size);
+		files[i].path = files[i].bc ? strdup(path) : NULL;
+		if (!files[i].path) {
+			free(files[i].bc);
+			files[i].bc = NULL;
+		}
+	}
+	if (i < MAX_FILES && files[i].path) {
+		bc = files[i].bc;
+		*size = files[i].size;
+	}
+	pthread_mutex_unlock(&files_lock);
+	return bc;
+}
+
 static bool link_file(LLVMContextRef ctx, LLVMModuleRef m, const char *path, const char *what,
 		      char **log)
 {
 	size_t size = 0;
-	void *bc = read_file(path, &size);
-	LLVMModuleRef lib;
+	const void *bc = library_file(path, &size);
 	char line[4400];
 
 	if (!bc) {
@@ -82,17 +116,7 @@ static bool link_file(LLVMContextRef ctx, LLVMModuleRef m, const char *path, con
 		cg_append_log(log, "svmgpu: cannot read %s\n", line);
 		return false;
 	}
-	lib = cg_parse(ctx, bc, size, log);
-	free(bc);
-	if (!lib)
-		return false;
-	LLVMSetTarget(lib, PTX_TRIPLE);
-	LLVMSetDataLayout(lib, LLVMGetDataLayoutStr(m));
-	if (LLVMLinkModules2(m, lib)) {
-		cg_append_log(log, "svmgpu: linking %s failed\n", what);
-		return false;
-	}
-	return true;
+	return cg_link_library(ctx, m, bc, size, log);
 }
 
 bool svmgpu_codegen_ptx_available(void)
