@@ -116,24 +116,30 @@ static void check_executable(cl_program p, const char *how)
 	clReleaseCommandQueue(q);
 }
 
+/* a and b linked for both devices: a working executable. */
+static void link_and_check(cl_program a, cl_program b, const char *how)
+{
+	cl_program in[2] = {a, b}, exe = link("", 2, in, CL_SUCCESS);
+
+	if (exe) {
+		check_executable(exe, how);
+		clReleaseProgram(exe);
+	}
+}
+
 static void check_object_binaries(cl_program lib, cl_program main_obj)
 {
 	size_t sizes[2];
 	unsigned char *bins[2];
 	cl_int st[2], err;
-	cl_program loaded, in[2], exe;
+	cl_program loaded;
 
 	for (int d = 0; d < 2; d++)
 		bins[d] = binary_of(main_obj, d, &sizes[d]);
 	loaded = clCreateProgramWithBinary(ctx, 2, devs, sizes, (const unsigned char **)bins, st,
 					   &err);
 	CHECK_OK(err, "an object's binaries load back for both devices");
-	in[0] = lib;
-	in[1] = loaded;
-	exe = link("", 2, in, CL_SUCCESS);
-	if (exe)
-		check_executable(exe, "linked from loaded object binaries");
-	clReleaseProgram(exe);
+	link_and_check(lib, loaded, "linked from loaded object binaries");
 	clReleaseProgram(loaded);
 	free(bins[0]);
 	free(bins[1]);
@@ -168,7 +174,7 @@ static void check_cpu_only(cl_program lib)
 int main(void)
 {
 	cl_platform_id plat = tu_platform(NULL);
-	cl_program lib_obj, main_obj, in[2], exe, library;
+	cl_program lib_obj, main_obj, library;
 	cl_program_binary_type type = 0;
 	cl_int err;
 
@@ -186,22 +192,13 @@ int main(void)
 			      NULL);
 	CHECK(type == CL_PROGRAM_BINARY_TYPE_COMPILED_OBJECT, "a compiled object for cuda");
 
-	in[0] = lib_obj;
-	in[1] = main_obj;
-	exe = link("", 2, in, CL_SUCCESS);
-	if (exe)
-		check_executable(exe, "two objects");
-	clReleaseProgram(exe);
+	link_and_check(lib_obj, main_obj, "two objects");
 
 	library = link("-create-library", 1, &lib_obj, CL_SUCCESS);
 	clGetProgramBuildInfo(library, devs[1], CL_PROGRAM_BINARY_TYPE, sizeof(type), &type,
 			      NULL);
 	CHECK(type == CL_PROGRAM_BINARY_TYPE_LIBRARY, "a library for cuda");
-	in[0] = library;
-	exe = link("", 2, in, CL_SUCCESS);
-	if (exe)
-		check_executable(exe, "a library and an object");
-	clReleaseProgram(exe);
+	link_and_check(library, main_obj, "a library and an object");
 
 	check_object_binaries(library, main_obj);
 	check_cpu_only(lib_obj);
