@@ -16,46 +16,11 @@
  * own update). Plain stores elsewhere are fine: another work-item can only
  * look at them race-free after synchronising, which needs an atomic or a
  * fence after the store, or the end of the kernel. */
-#include "codegen_launch.h"
-#include "codegen_cfg.h"
+#include "codegen_atomics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* clang's address spaces for OpenCL with -ffake-address-space-map. */
-enum { AS_PRIVATE = 0, AS_GLOBAL = 1, AS_CONSTANT = 2, AS_LOCAL = 3, AS_GENERIC = 4 };
-
-/* One loop's candidates: atomics on the same address with the same operation. */
-struct combine_group {
-	LLVMValueRef ptr;
-	LLVMAtomicRMWBinOp op;
-	LLVMValueRef *members;
-	size_t n, cap;
-	bool rejected, applied;
-	uint64_t before; /* the groups whose totals must be applied after this one's */
-};
-
-struct combine {
-	struct launcher_env *e;
-	struct cg_cfg g;
-	uint64_t *body; /* bit per block: one work-item's code (the loop's body) */
-	uint64_t *seen;
-	size_t *stack;
-	LLVMBasicBlockRef latch;
-	struct combine_group *groups;
-	size_t ngroups, gcap;
-};
-
-static bool test_bit(const uint64_t *set, size_t i)
-{
-	return set[i / 64] >> (i % 64) & 1;
-}
-
-static void set_bit(uint64_t *set, size_t i)
-{
-	set[i / 64] |= 1ull << (i % 64);
-}
 
 static const char *callee_name(LLVMValueRef call)
 {
@@ -109,7 +74,7 @@ static bool reaches_atomic(struct launcher_env *e, LLVMValueRef fn, LLVMValueRef
 
 /* ---- the analysis ---- */
 
-static LLVMValueRef strip(LLVMValueRef p)
+LLVMValueRef cg_atomic_strip(LLVMValueRef p)
 {
 	for (;;) {
 		const char *name;
@@ -140,7 +105,7 @@ static unsigned address_space(LLVMValueRef p)
  * disjoint named address spaces, the runtime's own state). */
 static bool may_alias(LLVMValueRef q, LLVMValueRef ptr)
 {
-	LLVMValueRef uq = strip(q), up = strip(ptr);
+	LLVMValueRef uq = cg_atomic_strip(q), up = cg_atomic_strip(ptr);
 	unsigned aq = address_space(q), ap = address_space(ptr);
 	size_t len;
 
@@ -207,14 +172,19 @@ static bool tells(struct combine *c, struct combine_group *gr, LLVMValueRef x)
 			gr->before |= 1ull << other;
 		return false;
 	}
+	return cg_may_tell(gr->ptr, x);
+}
+
+bool cg_may_tell(LLVMValueRef ptr, LLVMValueRef x)
+{
 	if (LLVMIsAAtomicRMWInst(x) || LLVMIsAAtomicCmpXchgInst(x) || LLVMIsAFenceInst(x))
 		return true;
 	if (LLVMIsALoadInst(x))
 		return LLVMGetOrdering(x) != LLVMAtomicOrderingNotAtomic ||
-		       may_alias(LLVMGetOperand(x, 0), gr->ptr);
+		       may_alias(LLVMGetOperand(x, 0), ptr);
 	if (LLVMIsAStoreInst(x))
 		return LLVMGetOrdering(x) != LLVMAtomicOrderingNotAtomic ||
-		       may_alias(LLVMGetOperand(x, 1), gr->ptr);
+		       may_alias(LLVMGetOperand(x, 1), ptr);
 	if (LLVMIsACallInst(x))
 		return !harmless_call(x);
 	return LLVMGetInstructionOpcode(x) == LLVMInvoke ||
@@ -327,7 +297,7 @@ static void find_body(struct combine *c, LLVMBasicBlockRef head)
 /* Whether p is the same for the whole group and can be computed after the
  * loop: arguments, constants, what the launcher's entry computes, and
  * address arithmetic on those. */
-static bool invariant(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef entry)
+bool cg_atomic_invariant(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef entry)
 {
 	const char *name;
 
@@ -341,7 +311,7 @@ static bool invariant(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef entry
 		unsigned n = LLVMGetNumOperands(p) - (LLVMIsACallInst(p) ? 1 : 0);
 
 		for (unsigned i = 0; i < n; i++)
-			if (!invariant(c, LLVMGetOperand(p, i), entry))
+			if (!cg_atomic_invariant(c, LLVMGetOperand(p, i), entry))
 				return false;
 		return true;
 	}
@@ -351,7 +321,8 @@ static bool invariant(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef entry
 
 /* p, recomputed where the builder stands when the loop's copy does not
  * dominate it. */
-static LLVMValueRef materialise(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef entry)
+LLVMValueRef cg_atomic_materialise(struct combine *c, LLVMValueRef p,
+				   LLVMBasicBlockRef entry)
 {
 	LLVMValueRef copy;
 	unsigned n;
@@ -361,7 +332,7 @@ static LLVMValueRef materialise(struct combine *c, LLVMValueRef p, LLVMBasicBloc
 	copy = LLVMInstructionClone(p);
 	n = LLVMGetNumOperands(p) - (LLVMIsACallInst(p) ? 1 : 0);
 	for (unsigned i = 0; i < n; i++)
-		LLVMSetOperand(copy, i, materialise(c, LLVMGetOperand(p, i), entry));
+		LLVMSetOperand(copy, i, cg_atomic_materialise(c, LLVMGetOperand(p, i), entry));
 	LLVMInsertIntoBuilder(c->e->b, copy);
 	return copy;
 }
@@ -422,7 +393,7 @@ static bool collect(struct combine *c, LLVMBasicBlockRef entry)
 				continue;
 			ptr = LLVMGetOperand(in, 0);
 			/* Private memory: nothing to contend for. */
-			if (LLVMIsAAllocaInst(strip(ptr)) || !invariant(c, ptr, entry))
+			if (LLVMIsAAllocaInst(cg_atomic_strip(ptr)) || !cg_atomic_invariant(c, ptr, entry))
 				continue;
 			if (!add_candidate(c, in))
 				return false;
@@ -522,7 +493,7 @@ static LLVMBasicBlockRef rewrite(struct combine *c, struct combine_group *gr,
 	LLVMBuildCondBr(b, LLVMBuildICmp(b, LLVMIntNE, total, id, ""), apply, rest);
 	LLVMPositionBuilderAtEnd(b, apply);
 	/* The strongest ordering of all: the members may differ. */
-	atom = LLVMBuildAtomicRMW(b, gr->op, materialise(c, gr->ptr, entry), total,
+	atom = LLVMBuildAtomicRMW(b, gr->op, cg_atomic_materialise(c, gr->ptr, entry), total,
 				  LLVMAtomicOrderingSequentiallyConsistent, 0);
 	LLVMSetAlignment(atom, align);
 	LLVMSetVolatile(atom, is_volatile);
@@ -558,10 +529,14 @@ static long combine_loop(struct launcher_env *e, const struct item_loop *lp)
 	if (!c.body || !c.seen || !c.stack)
 		goto out;
 	find_body(&c, lp->head[0]);
-	if (!collect(&c, entry))
+	/* Tickets first: a group's atomics, once rewritten, no longer look
+	 * like atomics to the tickets' checks. */
+	combined = cg_combine_tickets(&c, lp, entry);
+	if (combined < 0 || !collect(&c, entry)) {
+		combined = -1;
 		goto out;
+	}
 	judge(&c);
-	combined = 0;
 	/* In an order where each group comes before those it must precede. */
 	for (bool progress = true; progress;) {
 		progress = false;

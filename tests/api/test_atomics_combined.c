@@ -43,8 +43,22 @@ static const char *src =
 	"{ if (get_local_id(0) == 5) { atomic_inc(c); out[0] = *c; } }\n"
 	"kernel void overwrites(global int *c)\n"
 	"{ if (get_local_id(0) == 5) { atomic_add(c, 10); *c = 3; } }\n"
+	/* Tickets: the old value used, every work-item once, one operand. */
 	"kernel void old_value(global int *c, global int *out)\n"
 	"{ out[get_global_id(0)] = atomic_inc(c); }\n"
+	"kernel void ticket_step(global long *c, global long *out)\n"
+	"{ out[get_global_id(0)] = atom_add(c, 5L); }\n"
+	"kernel void ticket_sub(global int *c, global int *out)\n"
+	"{ out[get_global_id(0)] = atomic_sub(c, 2); }\n"
+	"kernel void two_tickets(global int *c, global int *out)\n"
+	"{ size_t i = get_global_id(0); int a = atomic_inc(c); out[2 * i + 1] = atomic_inc(c);\n"
+	"  out[2 * i] = a; }\n"
+	"kernel void ticket_cond(global int *c, global int *out)\n"
+	"{ size_t i = get_global_id(0); out[i] = i % 3 ? -1 : atomic_inc(c); }\n"
+	"kernel void ticket_read(global int *c, global int *out)\n"
+	"{ int x = c[1]; out[get_global_id(0)] = atomic_inc(c) + x; }\n"
+	"kernel void ticket_before(global int *c, global int *out)\n"
+	"{ int x = *c; out[get_global_id(0)] = atomic_inc(c) - x; }\n"
 	"kernel void then_fence(global int *c, global int *flag)\n"
 	"{ atomic_inc(c); mem_fence(CLK_GLOBAL_MEM_FENCE); }\n"
 	"kernel void then_atomic(global int *a, global int *b)\n"
@@ -60,7 +74,9 @@ static const struct {
 	int combined; /* atomics combined per work-group; 0: the build says nothing */
 } expected[] = {
 	{"count_odd", 1}, {"sums", 4}, {"minmax", 4}, {"bits", 3}, {"c11", 2}, {"cube", 1},
-	{"maybe_null", 1}, {"reads_back", 0}, {"overwrites", 0}, {"old_value", 0},
+	{"maybe_null", 1}, {"reads_back", 0}, {"overwrites", 0}, {"old_value", 1},
+	{"ticket_step", 1}, {"ticket_sub", 1}, {"two_tickets", 1}, {"ticket_cond", 0},
+	{"ticket_read", 0}, {"ticket_before", 0},
 	{"then_fence", 0}, {"then_atomic", 2}, {"histogram", 0}, {"exchange", 0},
 };
 
@@ -206,24 +222,12 @@ static void check_c11_cube_null(cl_program p)
 static void check_kept(cl_program p)
 {
 	int c = 0, out[64] = {0}, a = 0, b = 0, h[16] = {0}, wh[16] = {0};
-	int *old = calloc(4096, sizeof(int)), *seen = calloc(4096, sizeof(int)), bad = 0;
-
-	REQUIRE(old && seen, "memory");
 	CHECK_OK(run(kernel(p, "reads_back"), (void *[]){&c, out}, 2, 64, 64), "reads_back");
 	CHECK(c == 1 && out[0] == 1, "reads_back: a work-item sees its own increment (%d, %d)",
 	      c, out[0]);
 	c = 0;
 	CHECK_OK(run(kernel(p, "overwrites"), (void *[]){&c}, 1, 64, 64), "overwrites");
 	CHECK(c == 3, "overwrites: the store after the atomic wins: %d, want 3", c);
-	c = 0;
-	CHECK_OK(run(kernel(p, "old_value"), (void *[]){&c, old}, 2, 4096, 128), "old_value");
-	for (size_t i = 0; i < 4096; i++)
-		if (old[i] >= 0 && old[i] < 4096)
-			seen[old[i]]++;
-	for (size_t i = 0; i < 4096; i++)
-		bad += seen[i] != 1;
-	CHECK(c == 4096 && bad == 0, "old_value: every old value once (%d wrong, counter %d)",
-	      bad, c);
 	c = 0;
 	CHECK_OK(run(kernel(p, "then_fence"), (void *[]){&c, &a}, 2, N, 0), "then_fence");
 	CHECK(c == N, "then_fence: %d, want %d", c, N);
@@ -237,8 +241,74 @@ static void check_kept(cl_program p)
 	c = -1;
 	CHECK_OK(run(kernel(p, "exchange"), (void *[]){&c}, 1, 4096, 0), "exchange");
 	CHECK(c >= 0 && c < 4096, "exchange: the last value is some work-item's: %d", c);
-	free(old);
+}
+
+/* Whether the n values are start, start + step, ... in some order. */
+static bool each_once(const int64_t *v, size_t n, int64_t start, int64_t step)
+{
+	char *seen = calloc(n, 1);
+	bool ok = seen != NULL;
+
+	for (size_t i = 0; ok && i < n; i++) {
+		int64_t k = (v[i] - start) / step;
+
+		ok = (v[i] - start) % step == 0 && k >= 0 && (size_t)k < n && !seen[k];
+		if (ok)
+			seen[k] = 1;
+	}
 	free(seen);
+	return ok;
+}
+
+static bool each_once_int(const int *v, size_t n, int64_t start, int64_t step)
+{
+	int64_t *w = malloc(n * sizeof(*w));
+	bool ok = w != NULL;
+
+	for (size_t i = 0; ok && i < n; i++)
+		w[i] = v[i];
+	ok = ok && each_once(w, n, start, step);
+	free(w);
+	return ok;
+}
+
+/* Tickets: whether combined or not, each work-item gets its own value. */
+static void check_tickets(cl_program p)
+{
+	enum { T = 4096 };
+	int c[2] = {0, 1000}, *out = calloc(2 * T, sizeof(int)), picked = 0, *sel = out + T;
+	int64_t l = 0, *lout = calloc(T, sizeof(int64_t));
+
+	REQUIRE(out && lout, "memory");
+	CHECK_OK(run(kernel(p, "old_value"), (void *[]){c, out}, 2, T, 128), "old_value");
+	CHECK(c[0] == T && each_once_int(out, T, 0, 1), "old_value: every value once");
+	CHECK_OK(run(kernel(p, "ticket_step"), (void *[]){&l, lout}, 2, T, 0), "ticket_step");
+	CHECK(l == 5 * T && each_once(lout, T, 0, 5), "ticket_step: 0, 5, 10... once each");
+	c[0] = 0;
+	CHECK_OK(run(kernel(p, "ticket_sub"), (void *[]){c, out}, 2, 1000, 37), "ticket_sub");
+	CHECK(c[0] == -2000 && each_once_int(out, 1000, -1998, 2), "ticket_sub: 0, -2... once each");
+	c[0] = 0;
+	CHECK_OK(run(kernel(p, "two_tickets"), (void *[]){c, out}, 2, T, 256), "two_tickets");
+	CHECK(c[0] == 2 * T && each_once_int(out, 2 * T, 0, 1), "two_tickets: every value once");
+	c[0] = 0;
+	CHECK_OK(run(kernel(p, "ticket_cond"), (void *[]){c, out}, 2, T, 64), "ticket_cond");
+	for (size_t i = 0; i < T; i++)
+		if (i % 3 == 0)
+			sel[picked++] = out[i];
+	CHECK(c[0] == picked && each_once_int(sel, (size_t)picked, 0, 1),
+	      "ticket_cond: every third work-item, values once");
+	c[0] = 0;
+	CHECK_OK(run(kernel(p, "ticket_read"), (void *[]){c, out}, 2, T, 128), "ticket_read");
+	CHECK(c[0] == T && each_once_int(out, T, 1000, 1), "ticket_read: 1000, 1001... once each");
+	/* A work-item reads the counter before its increment: never past it. */
+	c[0] = 0;
+	CHECK_OK(run(kernel(p, "ticket_before"), (void *[]){c, out}, 2, T, 128), "ticket_before");
+	picked = 0;
+	for (size_t i = 0; i < T; i++)
+		picked += out[i] < 0;
+	CHECK(c[0] == T && picked == 0, "ticket_before: %d work-items saw later tickets", picked);
+	free(out);
+	free(lout);
 }
 
 int main(void)
@@ -264,6 +334,7 @@ int main(void)
 		check_minmax_bits(p);
 		check_c11_cube_null(p);
 		check_kept(p);
+		check_tickets(p);
 		clReleaseProgram(p);
 	}
 
