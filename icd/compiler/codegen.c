@@ -337,8 +337,9 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		goto out_builder;
 	}
 	/* Loop launchers first: combining atomics inlines their kernels with
-	 * the always-inliner, which must not reach the region functions (inlined
-	 * that early, their work-item loops stopped vectorising). */
+	 * the always-inliner, which need not reach the region functions: the
+	 * optimiser inlines those after simplifying them (inlined early, their
+	 * work-item loops had stopped vectorising, see unify_returns). */
 	for (uint32_t i = 0; i < nk; i++) {
 		kernels[i].local_mem_size = local_total;
 		if (kernels[i].uses_barrier)

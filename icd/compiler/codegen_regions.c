@@ -533,6 +533,34 @@ static void place_slots(struct regions *r, LLVMValueRef R, unsigned n)
 	}
 }
 
+/* R's returns become branches to one return block, so that the uniform
+ * values are stored once. With a store before each return, InstCombine
+ * merged the stores of R inlined early (into the launcher, before the
+ * optimiser) and dropped their access group on the way: the work-item loop
+ * then no longer counted as parallel and did not vectorise. */
+static void unify_returns(struct regions *r, LLVMValueRef R)
+{
+	struct launcher_env *e = r->e;
+	LLVMBasicBlockRef exit = LLVMAppendBasicBlockInContext(e->ctx, R, "regions.return");
+	LLVMValueRef phi;
+
+	LLVMPositionBuilderAtEnd(e->b, exit);
+	phi = LLVMBuildPhi(e->b, e->i32, "next");
+	LLVMBuildRet(e->b, phi);
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(R); bb != exit;
+	     bb = LLVMGetNextBasicBlock(bb)) {
+		LLVMValueRef term = LLVMGetBasicBlockTerminator(bb), v;
+
+		if (!term || LLVMGetInstructionOpcode(term) != LLVMRet)
+			continue;
+		v = LLVMGetOperand(term, 0);
+		LLVMPositionBuilderBefore(e->b, term);
+		LLVMBuildBr(e->b, exit);
+		LLVMInstructionEraseFromParent(term);
+		LLVMAddIncoming(phi, &v, &bb, 1);
+	}
+}
+
 /* R(args..., frame, uniform out, state, uniform values...) -> the next state; the kernel's blocks move
  * into it, its returns return REGION_DONE and its barriers their number. */
 static LLVMValueRef build_region_function(struct regions *r)
@@ -597,6 +625,7 @@ static LLVMValueRef build_region_function(struct regions *r)
 		LLVMInstructionEraseFromParent(br);
 		LLVMInstructionEraseFromParent(r->cuts[k].call);
 	}
+	unify_returns(r, R);
 	LLVMPositionBuilderAtEnd(e->b, dispatch);
 	place_slots(r, R, n);
 	sw = LLVMBuildSwitch(e->b, LLVMGetParam(R, n + 2), r->entry, (unsigned)r->ncuts);
