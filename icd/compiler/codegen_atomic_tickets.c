@@ -16,43 +16,6 @@
  * the schedule where the work-items stop after their atomics. */
 #include "codegen_atomics.h"
 
-#include <string.h>
-
-/* Depth-first from block `from` over the loop's body (never round the loop
- * through the latch, never into `avoid`); calls visit on each block reached,
- * stops when it returns true, and returns whether it did. */
-static bool walk(struct combine *c, size_t from, long avoid, bool include_from,
-		 bool (*visit)(struct combine *c, size_t k, void *arg), void *arg)
-{
-	size_t words = c->g.nb / 64 + 1, top = 0;
-	long latch = cg_cfg_block(&c->g, c->latch);
-
-	memset(c->seen, 0, words * sizeof(*c->seen));
-	if (include_from) {
-		set_bit(c->seen, from);
-		if (visit(c, from, arg))
-			return true;
-	}
-	c->stack[top++] = from;
-	while (top) {
-		size_t k = c->stack[--top];
-
-		if ((long)k == latch && (include_from || k != from))
-			continue;
-		for (size_t s = c->g.succ_at[k]; s < c->g.succ_at[k + 1]; s++) {
-			size_t t = c->g.succ[s];
-
-			if (!test_bit(c->body, t) || test_bit(c->seen, t) || (long)t == avoid)
-				continue;
-			set_bit(c->seen, t);
-			if (visit(c, t, arg))
-				return true;
-			c->stack[top++] = t;
-		}
-	}
-	return false;
-}
-
 static bool is_latch(struct combine *c, size_t k, void *arg)
 {
 	(void)arg;
@@ -69,9 +32,9 @@ static bool is_block(struct combine *c, size_t k, void *arg)
  * from the header without it, nor bb again from bb. */
 static bool once_per_item(struct combine *c, size_t head, size_t bb)
 {
-	if (bb != head && walk(c, head, (long)bb, true, is_latch, NULL))
+	if (bb != head && cg_body_walk(c, head, (long)bb, true, is_latch, NULL))
 		return false;
-	return !walk(c, bb, -1, false, is_block, &bb);
+	return !cg_body_walk(c, bb, -1, false, is_block, &bb);
 }
 
 struct before {
@@ -102,7 +65,7 @@ static bool before_tells(struct combine *c, size_t head, size_t bb, LLVMValueRef
 	     x = LLVMGetNextInstruction(x))
 		if (cg_may_tell(w.ptr, x))
 			return true;
-	return bb != head && walk(c, head, (long)bb, true, block_tells, &w);
+	return bb != head && cg_body_walk(c, head, (long)bb, true, block_tells, &w);
 }
 
 /* An operand the launcher's entry can use: a constant, an argument, or a
@@ -137,10 +100,9 @@ static void rewrite(struct combine *c, const struct item_loop *lp, LLVMValueRef 
 	LLVMValueRef v = LLVMGetOperand(in, 1), ctx = LLVMGetParam(lp->f, 1);
 	LLVMValueRef items = LLVMConstInt(e->i64, 1, 0), base, turn, r, off;
 
-	LLVMPositionBuilderBefore(b, LLVMGetFirstInstruction(entry));
-	turn = LLVMBuildAlloca(b, t, "ticket.turn");
-	LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(entry));
-	LLVMBuildStore(b, LLVMConstNull(t), turn);
+	turn = cg_entry_variable(c, entry, LLVMConstNull(t), "ticket.turn");
+	/* The group's size read again: the loop's own loads of it may have
+	 * been merged away by the inlining step's clean-up. */
 	for (int d = 0; d < 3; d++)
 		items = LLVMBuildMul(b, items,
 				     cg_load_i64(e, ctx, offsetof(struct svmgpu_wg_ctx, local_size) +
@@ -163,10 +125,9 @@ static void rewrite(struct combine *c, const struct item_loop *lp, LLVMValueRef 
 
 long cg_combine_tickets(struct combine *c, const struct item_loop *lp, LLVMBasicBlockRef entry)
 {
-	long head = cg_cfg_block(&c->g, lp->head[0]), combined = 0;
+	long head = cg_cfg_block(&c->g, lp->head[0]);
 
 	/* c->groups is still empty: the groups are collected after. */
-
 	if (head < 0)
 		return 0;
 	for (size_t k = 0; k < c->g.nb; k++) {
@@ -184,5 +145,5 @@ long cg_combine_tickets(struct combine *c, const struct item_loop *lp, LLVMBasic
 			return 1;
 		}
 	}
-	return combined;
+	return 0;
 }

@@ -199,37 +199,57 @@ static bool block_tells(struct combine *c, struct combine_group *gr, LLVMValueRe
 	return false;
 }
 
+bool cg_body_walk(struct combine *c, size_t from, long avoid, bool include_from,
+		  bool (*visit)(struct combine *c, size_t k, void *arg), void *arg)
+{
+	size_t words = c->g.nb / 64 + 1, top = 0;
+
+	memset(c->seen, 0, words * sizeof(*c->seen));
+	if (include_from) {
+		set_bit(c->seen, from);
+		if (visit(c, from, arg))
+			return true;
+	}
+	c->stack[top++] = from;
+	while (top) {
+		size_t k = c->stack[--top];
+
+		if (c->g.blocks[k] == c->latch)
+			continue;
+		for (size_t s = c->g.succ_at[k]; s < c->g.succ_at[k + 1]; s++) {
+			size_t t = c->g.succ[s];
+
+			if (!test_bit(c->body, t) || test_bit(c->seen, t) || (long)t == avoid)
+				continue;
+			set_bit(c->seen, t);
+			if (visit(c, t, arg))
+				return true;
+			c->stack[top++] = t;
+		}
+	}
+	return false;
+}
+
+struct after {
+	struct combine_group *gr;
+};
+
+static bool whole_block_tells(struct combine *c, size_t k, void *arg)
+{
+	return block_tells(c, ((struct after *)arg)->gr, LLVMGetFirstInstruction(c->g.blocks[k]));
+}
+
 /* Everything the work-item may run after `atom` before its iteration ends:
  * the rest of its block, then the body's blocks reachable from there without
  * going round the loop (the whole of atom's block if it is reached again). */
 static bool after_tells(struct combine *c, struct combine_group *gr, LLVMValueRef atom)
 {
-	LLVMBasicBlockRef bb = LLVMGetInstructionParent(atom);
-	size_t words = c->g.nb / 64 + 1, top = 0;
-	long k = cg_cfg_block(&c->g, bb);
+	long k = cg_cfg_block(&c->g, LLVMGetInstructionParent(atom));
+	struct after w = {gr};
 
 	if (block_tells(c, gr, LLVMGetNextInstruction(atom)))
 		return true;
-	if (k < 0 || bb == c->latch)
-		return false;
-	memset(c->seen, 0, words * sizeof(*c->seen));
-	c->stack[top++] = (size_t)k;
-	while (top) {
-		size_t b = c->stack[--top];
-
-		for (size_t s = c->g.succ_at[b]; s < c->g.succ_at[b + 1]; s++) {
-			size_t t = c->g.succ[s];
-
-			if (!test_bit(c->body, t) || test_bit(c->seen, t))
-				continue;
-			set_bit(c->seen, t);
-			if (block_tells(c, gr, LLVMGetFirstInstruction(c->g.blocks[t])))
-				return true;
-			if (c->g.blocks[t] != c->latch)
-				c->stack[top++] = t;
-		}
-	}
-	return false;
+	return k >= 0 && cg_body_walk(c, (size_t)k, -1, false, whole_block_tells, &w);
 }
 
 /* Whether group i must be applied after itself: a work-item may run one of
@@ -404,6 +424,19 @@ static bool collect(struct combine *c, LLVMBasicBlockRef entry)
 
 /* ---- the rewrite ---- */
 
+LLVMValueRef cg_entry_variable(struct combine *c, LLVMBasicBlockRef entry, LLVMValueRef init,
+				const char *name)
+{
+	LLVMBuilderRef b = c->e->b;
+	LLVMValueRef v;
+
+	LLVMPositionBuilderBefore(b, LLVMGetFirstInstruction(entry));
+	v = LLVMBuildAlloca(b, LLVMTypeOf(init), name);
+	LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(entry));
+	LLVMBuildStore(b, init, v);
+	return v;
+}
+
 /* The operation's identity: what the accumulator starts from. */
 static LLVMValueRef identity(LLVMTypeRef t, LLVMAtomicRMWBinOp op)
 {
@@ -472,10 +505,7 @@ static LLVMBasicBlockRef rewrite(struct combine *c, struct combine_group *gr,
 	bool is_volatile = LLVMGetVolatile(first);
 	LLVMBasicBlockRef apply, rest;
 
-	LLVMPositionBuilderBefore(b, LLVMGetFirstInstruction(entry));
-	acc = LLVMBuildAlloca(b, t, "group.acc");
-	LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(entry));
-	LLVMBuildStore(b, id, acc);
+	acc = cg_entry_variable(c, entry, id, "group.acc");
 	for (size_t i = 0; i < gr->n; i++) {
 		LLVMValueRef in = gr->members[i];
 

@@ -58,6 +58,16 @@ LLVMValueRef cg_atomic_strip(LLVMValueRef p);
 bool cg_atomic_invariant(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef entry);
 LLVMValueRef cg_atomic_materialise(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef entry);
 
+/* Depth-first from block `from` over the loop's body, never round the loop
+ * through the latch and never into block `avoid` (-1: none); visit(c, k,
+ * arg) for each block reached (and `from` itself when include_from), until
+ * it returns true. Whether it did. */
+bool cg_body_walk(struct combine *c, size_t from, long avoid, bool include_from,
+		  bool (*visit)(struct combine *c, size_t k, void *arg), void *arg);
+/* A variable of the launcher (init's type), set to init in its entry. */
+LLVMValueRef cg_entry_variable(struct combine *c, LLVMBasicBlockRef entry, LLVMValueRef init,
+				const char *name);
+
 /* codegen_atomic_tickets.c: the loop's tickets combined (atomic add/sub
  * whose old value is used, run once by every work-item with an operand the
  * same for all); the number, or -1 when out of memory. */
