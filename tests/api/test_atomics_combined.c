@@ -41,6 +41,8 @@ static const char *src =
 	/* Where a work-item could tell: nothing is combined. */
 	"kernel void reads_back(global int *c, global int *out)\n"
 	"{ if (get_local_id(0) == 5) { atomic_inc(c); out[0] = *c; } }\n"
+	"kernel void reads_later(global int *c, global int *out)\n"
+	"{ atomic_inc(c); if (get_local_id(0) == 5) out[0] = *c; }\n"
 	"kernel void overwrites(global int *c)\n"
 	"{ if (get_local_id(0) == 5) { atomic_add(c, 10); *c = 3; } }\n"
 	/* Tickets: the old value used, every work-item once, one operand. */
@@ -74,7 +76,7 @@ static const struct {
 	int combined; /* atomics combined per work-group; 0: the build says nothing */
 } expected[] = {
 	{"count_odd", 1}, {"sums", 4}, {"minmax", 4}, {"bits", 3}, {"c11", 2}, {"cube", 1},
-	{"maybe_null", 1}, {"reads_back", 0}, {"overwrites", 0}, {"old_value", 1},
+	{"maybe_null", 1}, {"reads_back", 0}, {"reads_later", 0}, {"overwrites", 0}, {"old_value", 1},
 	{"ticket_step", 1}, {"ticket_sub", 1}, {"two_tickets", 1}, {"ticket_cond", 0},
 	{"ticket_read", 0}, {"ticket_before", 0},
 	{"then_fence", 0}, {"then_atomic", 2}, {"histogram", 0}, {"exchange", 0},
@@ -225,6 +227,11 @@ static void check_kept(cl_program p)
 	CHECK_OK(run(kernel(p, "reads_back"), (void *[]){&c, out}, 2, 64, 64), "reads_back");
 	CHECK(c == 1 && out[0] == 1, "reads_back: a work-item sees its own increment (%d, %d)",
 	      c, out[0]);
+	c = 0;
+	out[0] = 0;
+	CHECK_OK(run(kernel(p, "reads_later"), (void *[]){&c, out}, 2, 64, 64), "reads_later");
+	CHECK(c == 64 && out[0] >= 1, "reads_later: a read in a later block sees the work-item's "
+	      "own increment (%d, %d)", c, out[0]);
 	c = 0;
 	CHECK_OK(run(kernel(p, "overwrites"), (void *[]){&c}, 1, 64, 64), "overwrites");
 	CHECK(c == 3, "overwrites: the store after the atomic wins: %d, want 3", c);
