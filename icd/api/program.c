@@ -182,13 +182,18 @@ struct svmgpu_exe *svmgpu_exe_new(struct svmgpu_module *const *modules, bool uni
 	return e;
 }
 
-unsigned svmgpu_program_isas(cl_program p)
+unsigned svmgpu_devices_isas(cl_uint n, const cl_device_id *devs)
 {
 	unsigned isas = 0;
 
-	for (cl_uint i = 0; i < p->num_devices; i++)
-		isas |= 1u << p->devices[i]->isa;
+	for (cl_uint i = 0; i < n; i++)
+		isas |= 1u << devs[i]->isa;
 	return isas;
+}
+
+unsigned svmgpu_program_isas(cl_program p)
+{
+	return svmgpu_devices_isas(p->num_devices, p->devices);
 }
 
 /* CL_PROGRAM_KERNEL_NAMES of a module. */

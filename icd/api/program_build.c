@@ -82,16 +82,6 @@ static void free_modules(struct build_result *r)
 	}
 }
 
-/* The ISAs the devices run (bit 1 << isa). */
-static unsigned devices_isas(cl_uint n, const cl_device_id *devs)
-{
-	unsigned isas = 0;
-
-	for (cl_uint i = 0; i < n; i++)
-		isas |= 1u << devs[i]->isa;
-	return isas;
-}
-
 /* The architecture to build isa for: that of the last such device ("sm_90"). */
 static const char *isa_arch(cl_uint n, const cl_device_id *devs, enum svmgpu_isa isa)
 {
@@ -111,7 +101,7 @@ static void build_source(cl_program p, const char *options, struct build_result 
 
 	for (int isa = 0; isa < SVMGPU_ISA_COUNT && !r->err; isa++) {
 		const char *arch = isa_arch(p->num_devices, p->devices, (enum svmgpu_isa)isa);
-		char *log = NULL, *joined;
+		char *log = NULL;
 
 		if (!(isas & (1u << isa)))
 			continue;
@@ -119,14 +109,7 @@ static void build_source(cl_program p, const char *options, struct build_result 
 					&r->modules[isa], &log);
 		if (!r->err && !r->modules[isa])
 			r->err = CL_BUILD_PROGRAM_FAILURE;
-		if (!r->log) {
-			r->log = log;
-		} else if (log && asprintf(&joined, "%s%s", r->log, log) >= 0) {
-			free(r->log);
-			r->log = joined;
-		}
-		if (r->log != log)
-			free(log);
+		svmgpu_log_join(&r->log, log);
 	}
 }
 
@@ -331,7 +314,7 @@ SVMGPU_API cl_int CL_API_CALL clCompileProgram(cl_program program, cl_uint num_d
 	}
 	/* For the devices listed (all of the program's when none are). */
 	r.err = svmgpu_compile_object(program->source, options ? options : "",
-				      num_devices ? devices_isas(num_devices, device_list)
+				      num_devices ? svmgpu_devices_isas(num_devices, device_list)
 						  : svmgpu_program_isas(program),
 				      num_input_headers, hdrs, &r.object, &r.object_size, &r.log);
 	r.uniform = options_uniform(options, true);
@@ -441,7 +424,7 @@ SVMGPU_API cl_program CL_API_CALL clLinkProgram(cl_context context, cl_uint num_
 			    : SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "link inputs");
 	if (!err) {
 		r.err = svmgpu_link(num_input_programs, (const void *const *)objs, sizes,
-				    options ? options : "", devices_isas(ndev, devs),
+				    options ? options : "", svmgpu_devices_isas(ndev, devs),
 				    isa_arch(ndev, devs, SVMGPU_ISA_PTX), r.modules, &r.object,
 				    &r.object_size, &r.log);
 		if (r.err == CL_COMPILER_NOT_AVAILABLE)

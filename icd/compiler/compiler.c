@@ -310,8 +310,7 @@ cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa i
 							     : CL_SUCCESS;
 }
 
-/* more appended to *log (both may be NULL); more is freed. */
-static void join_log(char **log, char *more)
+void svmgpu_log_join(char **log, char *more)
 {
 	char *joined;
 
@@ -357,7 +356,7 @@ cl_int svmgpu_compile_object(const char *source, const char *options, unsigned i
 		o.isa = (enum svmgpu_isa)isa;
 		err = svmgpu_frontend(source, &o, num_headers, headers, &bc[isa], &bc_size[isa],
 				      log ? &more : NULL);
-		join_log(log, more);
+		svmgpu_log_join(log, more);
 	}
 	svmgpu_options_free(&o);
 	if (!err) {
@@ -444,7 +443,7 @@ cl_int svmgpu_link(size_t n, const void *const *objects, const size_t *sizes, co
 			continue;
 		err = link_isa(n, objects, sizes, (enum svmgpu_isa)isa, arch, o.create_library,
 			       &modules[isa], &lib[isa], &lib_size[isa], log ? &more : NULL);
-		join_log(log, more);
+		svmgpu_log_join(log, more);
 	}
 	if (!err && o.create_library) {
 		*library = svmgpu_object_pack(SVMGPU_BINARY_LIBRARY, (const void *const *)lib,

@@ -81,6 +81,10 @@ struct svmgpu_header {
 
 bool svmgpu_compiler_available(void);
 
+/* more (malloc'd, may be NULL) appended to *log and freed; nothing kept
+ * when log is NULL. */
+void svmgpu_log_join(char **log, char *more);
+
 /* Whether programs can be built for isa here: the code generator (LLVM,
  * loaded on first use) and what the ISA links (built-in library, libclc). */
 bool svmgpu_compiler_available_for(enum svmgpu_isa isa);

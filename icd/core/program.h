@@ -72,6 +72,8 @@ cl_int svmgpu_check_device_list(cl_context ctx, cl_uint num_devices, const cl_de
 struct svmgpu_exe *svmgpu_exe_new(struct svmgpu_module *const *modules, bool uniform_wg);
 /* The ISAs the program's devices run, as a bit mask (1 << isa). */
 unsigned svmgpu_program_isas(cl_program p);
+/* The same for a list of devices. */
+unsigned svmgpu_devices_isas(cl_uint n, const cl_device_id *devs);
 /* CL_PROGRAM_KERNEL_NAMES of a module, malloc'd. */
 char *svmgpu_kernel_names(const struct svmgpu_module *m);
 
