@@ -101,15 +101,6 @@ static void check_said(const char *said)
 	}
 }
 
-static cl_kernel kernel(cl_program p, const char *name)
-{
-	cl_int err;
-	cl_kernel k = clCreateKernel(p, name, &err);
-
-	REQUIRE(k != NULL, "kernel %s: %s", name, tu_errname(err));
-	return k;
-}
-
 /* Runs k with SVM pointers args[0..n) over a 1-D range; the event's status. */
 static cl_int run(cl_kernel k, void *const *args, cl_uint n, size_t global, size_t local)
 {
@@ -145,15 +136,15 @@ static void check_counts(cl_program p)
 		wl += (int64_t)in[i] << 20;
 		wd -= (unsigned)in[i] + 1;
 	}
-	CHECK_OK(run(kernel(p, "count_odd"), (void *[]){in, &c}, 2, N, 0), "count_odd");
+	CHECK_OK(run(tu_kernel(p, "count_odd"), (void *[]){in, &c}, 2, N, 0), "count_odd");
 	CHECK(c == want, "count_odd: %d, want %d", c, want);
 	c = 0;
-	CHECK_OK(run(kernel(p, "count_odd"), (void *[]){in, &c}, 2, 999, 37), "count_odd 999/37");
+	CHECK_OK(run(tu_kernel(p, "count_odd"), (void *[]){in, &c}, 2, 999, 37), "count_odd 999/37");
 	want = 0;
 	for (size_t i = 0; i < 999; i++)
 		want += in[i] & 1;
 	CHECK(c == want, "count_odd over 999 in groups of 37: %d, want %d", c, want);
-	CHECK_OK(run(kernel(p, "sums"), (void *[]){in, &s, &l, &d}, 4, N, 256), "sums");
+	CHECK_OK(run(tu_kernel(p, "sums"), (void *[]){in, &s, &l, &d}, 4, N, 256), "sums");
 	CHECK((unsigned)s == ws && l == wl && (unsigned)d == wd,
 	      "sums: %d %lld %d, want %d %lld %d", s, (long long)l, d, (int)ws, (long long)wl,
 	      (int)wd);
@@ -176,11 +167,11 @@ static void check_minmax_bits(cl_program p)
 		wb[1] |= (int)(1u << (v & 31));
 		wb[2] ^= v;
 	}
-	CHECK_OK(run(kernel(p, "minmax"), (void *[]){in, r, u}, 3, N, 128), "minmax");
+	CHECK_OK(run(tu_kernel(p, "minmax"), (void *[]){in, r, u}, 3, N, 128), "minmax");
 	CHECK(r[0] == wr[0] && r[1] == wr[1] && u[0] == wu[0] && u[1] == wu[1],
 	      "minmax: %d %d %u %u, want %d %d %u %u", r[0], r[1], u[0], u[1], wr[0], wr[1],
 	      wu[0], wu[1]);
-	CHECK_OK(run(kernel(p, "bits"), (void *[]){in, b}, 2, N, 0), "bits");
+	CHECK_OK(run(tu_kernel(p, "bits"), (void *[]){in, b}, 2, N, 0), "bits");
 	CHECK(b[0] == wb[0] && b[1] == wb[1] && b[2] == wb[2], "bits: %x %x %x, want %x %x %x",
 	      b[0], b[1], b[2], wb[0], wb[1], wb[2]);
 }
@@ -197,12 +188,12 @@ static void check_c11_cube_null(cl_program p)
 		sum += (unsigned)in[i];
 		wl = in[i] > wl ? in[i] : wl;
 	}
-	CHECK_OK(run(kernel(p, "c11"), (void *[]){in, &c, &l}, 3, N, 64), "c11");
+	CHECK_OK(run(tu_kernel(p, "c11"), (void *[]){in, &c, &l}, 3, N, 64), "c11");
 	CHECK((unsigned)c == sum && l == wl, "c11: %d %lld, want %d %lld", c, (long long)l,
 	      (int)sum, (long long)wl);
 
 	c = 0;
-	k = kernel(p, "cube");
+	k = tu_kernel(p, "cube");
 	clSetKernelArgSVMPointer(k, 0, &c);
 	CHECK_OK(clEnqueueNDRangeKernel(env.queue, k, 3, NULL, g, ls, 0, NULL, NULL), "cube");
 	clFinish(env.queue);
@@ -215,7 +206,7 @@ static void check_c11_cube_null(cl_program p)
 	CHECK(c == want, "cube (3-D groups): %d, want %d", c, want);
 
 	/* No work-item has a negative input: the NULL counter is never touched. */
-	k = kernel(p, "maybe_null");
+	k = tu_kernel(p, "maybe_null");
 	clSetKernelArgSVMPointer(k, 0, in);
 	CHECK_OK(clSetKernelArg(k, 1, sizeof(cl_mem), NULL), "maybe_null: NULL pointer");
 	CHECK_OK(run(k, (void *[]){in}, 1, N, 0), "maybe_null with NULL runs without a fault");
@@ -224,29 +215,29 @@ static void check_c11_cube_null(cl_program p)
 static void check_kept(cl_program p)
 {
 	int c = 0, out[64] = {0}, a = 0, b = 0, h[16] = {0}, wh[16] = {0};
-	CHECK_OK(run(kernel(p, "reads_back"), (void *[]){&c, out}, 2, 64, 64), "reads_back");
+	CHECK_OK(run(tu_kernel(p, "reads_back"), (void *[]){&c, out}, 2, 64, 64), "reads_back");
 	CHECK(c == 1 && out[0] == 1, "reads_back: a work-item sees its own increment (%d, %d)",
 	      c, out[0]);
 	c = 0;
 	out[0] = 0;
-	CHECK_OK(run(kernel(p, "reads_later"), (void *[]){&c, out}, 2, 64, 64), "reads_later");
+	CHECK_OK(run(tu_kernel(p, "reads_later"), (void *[]){&c, out}, 2, 64, 64), "reads_later");
 	CHECK(c == 64 && out[0] >= 1, "reads_later: a read in a later block sees the work-item's "
 	      "own increment (%d, %d)", c, out[0]);
 	c = 0;
-	CHECK_OK(run(kernel(p, "overwrites"), (void *[]){&c}, 1, 64, 64), "overwrites");
+	CHECK_OK(run(tu_kernel(p, "overwrites"), (void *[]){&c}, 1, 64, 64), "overwrites");
 	CHECK(c == 3, "overwrites: the store after the atomic wins: %d, want 3", c);
 	c = 0;
-	CHECK_OK(run(kernel(p, "then_fence"), (void *[]){&c, &a}, 2, N, 0), "then_fence");
+	CHECK_OK(run(tu_kernel(p, "then_fence"), (void *[]){&c, &a}, 2, N, 0), "then_fence");
 	CHECK(c == N, "then_fence: %d, want %d", c, N);
 	a = 0;
-	CHECK_OK(run(kernel(p, "then_atomic"), (void *[]){&a, &b}, 2, N, 0), "then_atomic");
+	CHECK_OK(run(tu_kernel(p, "then_atomic"), (void *[]){&a, &b}, 2, N, 0), "then_atomic");
 	CHECK(a == N && b == 2 * N, "then_atomic: %d %d, want %d %d", a, b, N, 2 * N);
 	for (size_t i = 0; i < N; i++)
 		wh[in[i] & 15]++;
-	CHECK_OK(run(kernel(p, "histogram"), (void *[]){in, h}, 2, N, 0), "histogram");
+	CHECK_OK(run(tu_kernel(p, "histogram"), (void *[]){in, h}, 2, N, 0), "histogram");
 	CHECK(!memcmp(h, wh, sizeof(h)), "histogram: each bin counted");
 	c = -1;
-	CHECK_OK(run(kernel(p, "exchange"), (void *[]){&c}, 1, 4096, 0), "exchange");
+	CHECK_OK(run(tu_kernel(p, "exchange"), (void *[]){&c}, 1, 4096, 0), "exchange");
 	CHECK(c >= 0 && c < 4096, "exchange: the last value is some work-item's: %d", c);
 }
 
@@ -287,29 +278,29 @@ static void check_tickets(cl_program p)
 	int64_t l = 0, *lout = calloc(T, sizeof(int64_t));
 
 	REQUIRE(out && lout, "memory");
-	CHECK_OK(run(kernel(p, "old_value"), (void *[]){c, out}, 2, T, 128), "old_value");
+	CHECK_OK(run(tu_kernel(p, "old_value"), (void *[]){c, out}, 2, T, 128), "old_value");
 	CHECK(c[0] == T && each_once_int(out, T, 0, 1), "old_value: every value once");
-	CHECK_OK(run(kernel(p, "ticket_step"), (void *[]){&l, lout}, 2, T, 0), "ticket_step");
+	CHECK_OK(run(tu_kernel(p, "ticket_step"), (void *[]){&l, lout}, 2, T, 0), "ticket_step");
 	CHECK(l == 5 * T && each_once(lout, T, 0, 5), "ticket_step: 0, 5, 10... once each");
 	c[0] = 0;
-	CHECK_OK(run(kernel(p, "ticket_sub"), (void *[]){c, out}, 2, 1000, 37), "ticket_sub");
+	CHECK_OK(run(tu_kernel(p, "ticket_sub"), (void *[]){c, out}, 2, 1000, 37), "ticket_sub");
 	CHECK(c[0] == -2000 && each_once_int(out, 1000, -1998, 2), "ticket_sub: 0, -2... once each");
 	c[0] = 0;
-	CHECK_OK(run(kernel(p, "two_tickets"), (void *[]){c, out}, 2, T, 256), "two_tickets");
+	CHECK_OK(run(tu_kernel(p, "two_tickets"), (void *[]){c, out}, 2, T, 256), "two_tickets");
 	CHECK(c[0] == 2 * T && each_once_int(out, 2 * T, 0, 1), "two_tickets: every value once");
 	c[0] = 0;
-	CHECK_OK(run(kernel(p, "ticket_cond"), (void *[]){c, out}, 2, T, 64), "ticket_cond");
+	CHECK_OK(run(tu_kernel(p, "ticket_cond"), (void *[]){c, out}, 2, T, 64), "ticket_cond");
 	for (size_t i = 0; i < T; i++)
 		if (i % 3 == 0)
 			sel[picked++] = out[i];
 	CHECK(c[0] == picked && each_once_int(sel, (size_t)picked, 0, 1),
 	      "ticket_cond: every third work-item, values once");
 	c[0] = 0;
-	CHECK_OK(run(kernel(p, "ticket_read"), (void *[]){c, out}, 2, T, 128), "ticket_read");
+	CHECK_OK(run(tu_kernel(p, "ticket_read"), (void *[]){c, out}, 2, T, 128), "ticket_read");
 	CHECK(c[0] == T && each_once_int(out, T, 1000, 1), "ticket_read: 1000, 1001... once each");
 	/* A work-item reads the counter before its increment: never past it. */
 	c[0] = 0;
-	CHECK_OK(run(kernel(p, "ticket_before"), (void *[]){c, out}, 2, T, 128), "ticket_before");
+	CHECK_OK(run(tu_kernel(p, "ticket_before"), (void *[]){c, out}, 2, T, 128), "ticket_before");
 	picked = 0;
 	for (size_t i = 0; i < T; i++)
 		picked += out[i] < 0;

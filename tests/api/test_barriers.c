@@ -200,19 +200,10 @@ static void check_forms(const char *said, bool regions, const char *how)
 	}
 }
 
-static cl_kernel kernel(cl_program p, const char *name)
-{
-	cl_int err;
-	cl_kernel k = clCreateKernel(p, name, &err);
-
-	REQUIRE(k != NULL, "kernel %s: %s", name, tu_errname(err));
-	return k;
-}
-
 /* The kernel `name` with a zeroed output of `bytes` as its argument 0. */
 static cl_kernel with_output(cl_program p, const char *name, size_t bytes, void **out)
 {
-	cl_kernel k = kernel(p, name);
+	cl_kernel k = tu_kernel(p, name);
 
 	*out = calloc(1, bytes);
 	REQUIRE(*out != NULL, "memory");
@@ -247,7 +238,7 @@ static void set_local(cl_kernel k, cl_uint i, size_t bytes)
 
 static void check_tree(cl_program p, size_t n, size_t ls, const char *how)
 {
-	cl_kernel k = kernel(p, "tree");
+	cl_kernel k = tu_kernel(p, "tree");
 	int *in = malloc(n * sizeof(int)), *out = calloc(n, sizeof(int));
 	int bad = 0;
 
@@ -341,7 +332,7 @@ struct by_value {
 
 static void check_byval(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "byval");
+	cl_kernel k = tu_kernel(p, "byval");
 	struct by_value s = {100, {1, 2.5f, 3}, 1000};
 	size_t n = 64, ls = 16;
 	float *out = calloc(3 * n, sizeof(float));
@@ -363,7 +354,7 @@ static void check_byval(cl_program p, const char *how)
 
 static void check_nested(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "nested");
+	cl_kernel k = tu_kernel(p, "nested");
 	enum { N = 96, LS = 24, ROUNDS = 3 };
 	size_t n = N, ls = LS;
 	int rounds = ROUNDS, *out = calloc(N, sizeof(int)), bad = 0;
@@ -396,7 +387,7 @@ static void check_calls(cl_program p, const char *how)
 {
 	size_t n = 64, ls = 16;
 	int *out = calloc(n, sizeof(int)), bad = 0;
-	cl_kernel k = kernel(p, "calls_helper");
+	cl_kernel k = tu_kernel(p, "calls_helper");
 
 	REQUIRE(out, "memory");
 	clSetKernelArgSVMPointer(k, 0, out);
@@ -415,7 +406,7 @@ static void check_calls(cl_program p, const char *how)
 	for (int callee = 0; callee < 2; callee++) {
 		size_t g = callee ? 100 : 64, l = 32;
 
-		k = kernel(p, callee ? "inner" : "outer");
+		k = tu_kernel(p, callee ? "inner" : "outer");
 		memset(out, 0, 64 * sizeof(int));
 		free(out);
 		out = calloc(g, sizeof(int));
@@ -438,7 +429,7 @@ static void check_calls(cl_program p, const char *how)
 
 static void check_collectives(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "collectives");
+	cl_kernel k = tu_kernel(p, "collectives");
 	size_t n = 192, ls = 64;
 	int *in = malloc(n * sizeof(int)), *out = calloc(4 * n, sizeof(int)), bad = 0;
 
@@ -470,7 +461,7 @@ static void check_collectives(cl_program p, const char *how)
 
 static void check_big_private(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "big_private");
+	cl_kernel k = tu_kernel(p, "big_private");
 	size_t max = 0, n, ls;
 	float *out;
 	int bad = 0;
@@ -540,7 +531,7 @@ static void check_divergent_values(cl_program p, const char *how)
  * goes on. */
 static void check_fault(cl_program p, const char *how)
 {
-	cl_kernel k = kernel(p, "fault_late");
+	cl_kernel k = tu_kernel(p, "fault_late");
 	size_t n = 64, ls = 16;
 	int *out = calloc(n, sizeof(int)), bad = 0;
 	void *hole = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

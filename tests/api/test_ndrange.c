@@ -118,15 +118,6 @@ static cl_program build(cl_context ctx, const char *s, const char *opts)
 	return p;
 }
 
-static cl_kernel kernel(cl_program p, const char *name)
-{
-	cl_int err;
-	cl_kernel k = clCreateKernel(p, name, &err);
-
-	REQUIRE(k != NULL, "kernel %s: %s", name, tu_errname(err));
-	return k;
-}
-
 static cl_mem buffer(size_t size, const void *init)
 {
 	cl_int err;
@@ -148,7 +139,7 @@ static void check_ids(cl_program p, cl_uint dim, const size_t *g, const size_t *
 		      const size_t *lsize, bool uniform)
 {
 	size_t gs[3] = {1, 1, 1}, of[3] = {0, 0, 0}, n = 1, bad = 0, l[3];
-	cl_kernel k = kernel(p, "ids");
+	cl_kernel k = tu_kernel(p, "ids");
 	cl_uint *out;
 	cl_mem m;
 
@@ -220,7 +211,7 @@ static void check_dimensions(void)
 
 static void check_task_and_reqd(void)
 {
-	cl_kernel k = kernel(p12, "ids"), f = kernel(p12, "fixed");
+	cl_kernel k = tu_kernel(p12, "ids"), f = tu_kernel(p12, "fixed");
 	cl_uint out[STRIDE], fout[24];
 	cl_mem m = buffer(sizeof(out), NULL), fm = buffer(sizeof(fout), NULL);
 	size_t g[2] = {4, 6}, l[2] = {2, 3}, lb[2] = {4, 3};
@@ -268,7 +259,7 @@ static void check_task_and_reqd(void)
 static void check_local_memory(void)
 {
 	enum { L = 64, G = 64 * 64, R = 1 << 16, RL = 256 };
-	cl_kernel k = kernel(p30, "lrev"), r = kernel(p30, "reduce");
+	cl_kernel k = tu_kernel(p30, "lrev"), r = tu_kernel(p30, "reduce");
 	int *in = malloc(R * sizeof(int)), *out = malloc(R * sizeof(int)), bad = 0;
 	cl_mem mi, mo;
 	size_t g = G, l = L, rg = R, rl = RL;
@@ -325,7 +316,7 @@ typedef struct {
 
 static void check_by_value(void)
 {
-	cl_kernel k = kernel(p30, "byval");
+	cl_kernel k = tu_kernel(p30, "byval");
 	P p = {-3, 123456, 2.5, {{1, 2, 3, 4.5f}}, {7, 8, -9}};
 	cl_long big[64];
 	cl_int3 i3 = {{1, 2, -33, 0}};
@@ -360,7 +351,7 @@ static void check_by_value(void)
  * command that has not run yet. */
 static void check_snapshot(void)
 {
-	cl_kernel k = kernel(p30, "add");
+	cl_kernel k = tu_kernel(p30, "add");
 	int a[4] = {1, 2, 3, 4}, b[4] = {0}, v = 10;
 	cl_mem ma = buffer(sizeof(a), a), mb = buffer(sizeof(b), b), mc = buffer(sizeof(b), b);
 	cl_int err;
@@ -391,7 +382,7 @@ static void check_snapshot(void)
 static void check_svm(void)
 {
 	enum { N = 1000 };
-	cl_kernel k = kernel(p30, "add");
+	cl_kernel k = tu_kernel(p30, "add");
 	int *fa = clSVMAlloc(env.context, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
 			     N * sizeof(int), 0);
 	int *sys = malloc((N + 8) * sizeof(int)), v = 0, bad = 0;
@@ -442,7 +433,7 @@ static void check_pointer_chain(bool svm)
 	cl_long *out = svm ? clSVMAlloc(env.context, CL_MEM_SVM_FINE_GRAIN_BUFFER, 16, 0)
 			   : malloc(16), sum = 0, bad = 0;
 	unsigned *order = malloc(N * sizeof(unsigned)), seed = 12345;
-	cl_kernel k = kernel(p30, "walk");
+	cl_kernel k = tu_kernel(p30, "walk");
 
 	REQUIRE(nodes && out && order, "list memory");
 	for (unsigned i = 0; i < N; i++)
@@ -511,7 +502,7 @@ static void check_fault(void)
 	q = clCreateCommandQueueWithProperties(ctx, env.device, NULL, &err);
 	REQUIRE(q != NULL, "queue: %s", tu_errname(err));
 	p = build(ctx, src, "-cl-std=CL3.0");
-	k = kernel(p, "add");
+	k = tu_kernel(p, "add");
 	memset(good, 0, 64 * sizeof(int));
 	CHECK_OK(clSetKernelArgSVMPointer(k, 0, good), "a");
 	CHECK_OK(clSetKernelArg(k, 2, sizeof(v), &v), "v");
@@ -550,7 +541,7 @@ static void check_fault(void)
  * nothing; huge ranges run every group. */
 static void check_empty_and_huge(void)
 {
-	cl_kernel k = kernel(p30, "ids"), h = kernel(p30, "huge");
+	cl_kernel k = tu_kernel(p30, "ids"), h = tu_kernel(p30, "huge");
 	const size_t zeros[][3] = {{0, 0, 0}, {4, 0, 0}, {0, 4, 4}, {4, 4, 0}};
 	size_t hg = (size_t)1 << 26, n = hg >> 12;
 	cl_uint canary[4] = {7, 7, 7, 7}, *hout = malloc(n * sizeof(cl_uint));
@@ -613,7 +604,7 @@ static void check_many_args(void)
 		pos += (size_t)sprintf(s + pos, "\tsum = sum * 3 + (ulong)(long)a%d;\n", i);
 	sprintf(s + pos, "\t*out = sum;\n}\n");
 	p = build(env.context, s, NULL);
-	k = kernel(p, "many");
+	k = tu_kernel(p, "many");
 	CHECK_OK(clGetKernelInfo(k, CL_KERNEL_NUM_ARGS, sizeof(n), &n, NULL), "num args");
 	CHECK(n == NARGS, "%u arguments", n);
 	CHECK_OK(clSetKernelArg(k, 0, sizeof(m), &m), "out");
@@ -635,7 +626,7 @@ static void check_many_args(void)
 
 static void check_errors(void)
 {
-	cl_kernel k = kernel(p30, "ids"), u = kernel(p12, "ids"), r = kernel(p30, "reduce");
+	cl_kernel k = tu_kernel(p30, "ids"), u = tu_kernel(p12, "ids"), r = tu_kernel(p30, "reduce");
 	cl_mem m = buffer(1 << 20, NULL);
 	size_t g[3] = {8, 8, 8}, l[3] = {2, 2, 2}, off[3] = {0, 0, 0}, max[3], maxwg = 0;
 	cl_ulong lmem = 0;
@@ -736,7 +727,7 @@ static void check_printf(void)
 		"	printf(\"<%d:%d>\", v, (int)get_global_id(0));\n"
 		"}\n";
 	cl_program p = build(env.context, psrc, "-cl-std=CL3.0");
-	cl_kernel k = kernel(p, "say");
+	cl_kernel k = tu_kernel(p, "say");
 	size_t g = 1, g4 = 4, n = 0;
 	int v = 42, fds[2], saved;
 	char buf[256];

@@ -95,6 +95,15 @@ int tu_done(void)
 	return tu_failures ? 1 : 0;
 }
 
+cl_kernel tu_kernel(cl_program p, const char *name)
+{
+	cl_int err;
+	cl_kernel k = clCreateKernel(p, name, &err);
+
+	REQUIRE(k != NULL, "kernel %s: %s", name, tu_errname(err));
+	return k;
+}
+
 cl_program tu_build_said(struct tu_env *env, const char *src, const char *opts, char **said)
 {
 	static unsigned seq;

@@ -70,6 +70,9 @@ struct tu_env {
 void tu_env_init(struct tu_env *env, cl_command_queue_properties qprops);
 void tu_env_fini(struct tu_env *env);
 
+/* clCreateKernel(p, name), or exits saying why. */
+cl_kernel tu_kernel(cl_program p, const char *name);
+
 /* Builds src (OpenCL C 3.0 and opts) for env's device with SVMGPU_DEBUG
  * on, what the code generator said on stderr in *said (malloc'd). A nonce in
  * the options keeps the program cache out. Exits when the build fails. */

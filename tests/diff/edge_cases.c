@@ -27,15 +27,6 @@ static cl_program build(const char *src, const char *opts)
 	return p;
 }
 
-static cl_kernel kernel(cl_program p, const char *name)
-{
-	cl_int err;
-	cl_kernel k = clCreateKernel(p, name, &err);
-
-	REQUIRE(k, "clCreateKernel(%s): %s", name, tu_errname(err));
-	return k;
-}
-
 static cl_mem buffer(size_t size, void *init)
 {
 	cl_int err;
@@ -52,7 +43,7 @@ static void zero_and_huge(void)
 			  "get_global_id(1) * get_global_size(0);\n"
 			  "o[i] = (uchar)(i * 7 + (i >> 8) + (i >> 16) + 0x5a); }\n";
 	cl_program p = build(src, "");
-	cl_kernel k = kernel(p, "mark");
+	cl_kernel k = tu_kernel(p, "mark");
 	size_t huge = (size_t)1 << 26, zero[2] = {0, 8}, g1 = 0;
 	unsigned char *host = malloc(huge), init = 0x11;
 	cl_mem o = buffer(huge, NULL);
@@ -113,7 +104,7 @@ static void odd_groups(void)
 			&nonuni, NULL);
 	CHECK(nonuni, "the device reports non-uniform work-groups");
 	p = build(src, "-cl-std=CL3.0");
-	k = kernel(p, "ids");
+	k = tu_kernel(p, "ids");
 	for (size_t c = 0; c < sizeof(cfg) / sizeof(cfg[0]); c++) {
 		size_t g[3] = {1, 1, 1}, l[3] = {1, 1, 1}, total, bad = 0;
 		uint32_t *h;
@@ -178,7 +169,7 @@ static void many_args(void)
 		n += snprintf(src + n, sizeof(src) - (size_t)n, "\ts += b%d[0] * v%d;\n", i, i);
 	snprintf(src + n, sizeof(src) - (size_t)n, "\tb0[0] = s + v0;\n}\n");
 	p = build(src, "");
-	k = kernel(p, "many");
+	k = tu_kernel(p, "many");
 	for (int i = 0; i < 32; i++) {
 		int32_t init = i * 3 + 1;
 
@@ -219,7 +210,7 @@ static void big_struct(void)
 		 "__kernel void bs(big s, __global int *o) { size_t i = get_global_id(0);\n"
 		 "o[i] = s.v[i] * 2 + s.v[%zu - 1 - i]; }\n", words, words);
 	p = build(src, "");
-	k = kernel(p, "bs");
+	k = tu_kernel(p, "bs");
 	for (size_t i = 0; i < words; i++)
 		s[i] = (int32_t)(i * i) - 77;
 	o = buffer(words * 4, NULL);
@@ -295,7 +286,7 @@ static void deep_chain(bool system)
 		clEnqueueSVMUnmap(env.queue, out, 0, NULL, NULL);
 	}
 	p = build(src, "-cl-std=CL3.0");
-	k = kernel(p, "walk");
+	k = tu_kernel(p, "walk");
 	CHECK_OK(clSetKernelArgSVMPointer(k, 0, nodes), "node pointer");
 	CHECK_OK(clSetKernelArgSVMPointer(k, 1, out), "out pointer");
 	if (system) {
@@ -344,7 +335,7 @@ static void offsets(void)
 	static const size_t offs[][2] = {{0, 0}, {1, 3}, {1000000, 7}, {((size_t)5 << 32) + 9, 2}};
 	size_t g[2] = {37, 5}, l[2] = {1, 5};
 	cl_program p = build(src, "");
-	cl_kernel k = kernel(p, "off");
+	cl_kernel k = tu_kernel(p, "off");
 	cl_mem o = buffer(37 * 5 * 16, NULL);
 	uint64_t h[37 * 5 * 2];
 
