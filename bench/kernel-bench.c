@@ -170,37 +170,41 @@ static double s_sgemm(struct plat *p)
 	return 2.0 * SGEMM_N * SGEMM_N * SGEMM_N / (us * 1e3); /* GFLOP/s */
 }
 
-static double s_walk(struct plat *p)
+/* Million list nodes per second: 1024 work-items, each walking its list. */
+static double walk_rate(struct plat *p, int k)
 {
 	size_t g = 1024;
-	double us = run1(p, K_WALK, 1, &g, NULL);
 
-	return g * (NODES / 1024) / us; /* million nodes per second */
+	return g * (NODES / 1024) / run1(p, k, 1, &g, NULL);
+}
+
+static double s_walk(struct plat *p)
+{
+	return walk_rate(p, K_WALK);
 }
 
 static double s_walk_sys(struct plat *p)
 {
-	size_t g = 1024;
-	double us = run1(p, K_WALK_SYS, 1, &g, NULL);
+	return walk_rate(p, K_WALK_SYS);
+}
 
-	return g * (NODES / 1024) / us;
+/* Million atomic increments per second: one per work-item. */
+static double atomic_rate(struct plat *p, int k)
+{
+	size_t g = 1 << 20;
+
+	return g / run1(p, k, 1, &g, NULL);
 }
 
 static double s_atomics(struct plat *p)
 {
-	size_t g = 1 << 20;
-	double us = run1(p, K_COUNT, 1, &g, NULL);
-
-	return g / us; /* million atomic increments per second */
+	return atomic_rate(p, K_COUNT);
 }
 
-/* The old values used: every increment must happen on its own. */
+/* The old values used: tickets. */
 static double s_tickets(struct plat *p)
 {
-	size_t g = 1 << 20;
-	double us = run1(p, K_TICKET, 1, &g, NULL);
-
-	return g / us;
+	return atomic_rate(p, K_TICKET);
 }
 
 static double s_rebuild(struct plat *p)
