@@ -259,7 +259,6 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	size_t nloops = 0;
 	uint64_t local_total;
 	char *dl;
-	size_t len;
 
 	pthread_once(&llvm_once, llvm_init);
 	*kernels_out = NULL;
@@ -286,15 +285,13 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		goto out;
 	}
 	*globals_size = cg_globals_size(m, td); /* used or not */
+	err = CL_BUILD_PROGRAM_FAILURE;
 	/* Most of the built-in library is not used: dropped before any pass
 	 * walks it (verifying and optimising it cost more than the program). */
 	cg_internalise(m, keep_kernel_or_runtime);
 	if (!cg_run_pipeline(m, tm, "globaldce", false, "svmgpu: dead code removal failed: %s\n",
-			     log)) {
-		err = CL_BUILD_PROGRAM_FAILURE;
+			     log))
 		goto out;
-	}
-	err = CL_BUILD_PROGRAM_FAILURE;
 	e.ctx = ctx;
 	e.m = m;
 	e.td = td;
@@ -388,7 +385,6 @@ out_builder:
 	free(loops);
 	free(looped);
 out:
-	(void)len;
 	if (td)
 		LLVMDisposeTargetData(td);
 	if (tm)
