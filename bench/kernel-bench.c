@@ -337,9 +337,10 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 		s->svm[1][i] = 1.0f;
 		s->svm[2][i] = 0.0f;
 	}
+	/* Multiples of 1/8 whose sums are exact in any order: checkable. */
 	for (size_t i = 0; i < SGEMM_N * SGEMM_N; i++) {
-		s->ga[i] = 1.0f;
-		s->gb[i] = 0.5f;
+		s->ga[i] = (float)(i % 7) * 0.25f;
+		s->gb[i] = (float)(i % 5) * 0.5f;
 	}
 	*s->counter = 0;
 	fill_list(s->nodes, s->heads);
@@ -369,6 +370,29 @@ static void teardown(struct plat *p, struct kstate *s)
 	plat_teardown(p);
 }
 
+/* The figures mean nothing if the kernels compute something else: sgemm's
+ * result (every 37th row) against the host's, after the timed runs. */
+static bool sgemm_correct(struct plat *p)
+{
+	struct kstate *s = KS(p);
+
+	if (!p->ok)
+		return true;
+	for (size_t i = 0; i < SGEMM_N; i += 37)
+		for (size_t j = 0; j < SGEMM_N; j++) {
+			float want = 0;
+
+			for (size_t k = 0; k < SGEMM_N; k++)
+				want += s->ga[i * SGEMM_N + k] * s->gb[k * SGEMM_N + j];
+			if (s->gc[i * SGEMM_N + j] != want) {
+				fprintf(stderr, "%s: sgemm computed c[%zu][%zu] = %g, want %g\n",
+					p->label, i, j, s->gc[i * SGEMM_N + j], want);
+				return false;
+			}
+		}
+	return true;
+}
+
 static float *hsrc, *hdst;
 static void *(*volatile do_memcpy)(void *, const void *, size_t) = memcpy;
 
@@ -386,6 +410,7 @@ int main(int argc, char **argv)
 	struct plat plats[2] = {{.label = "svmgpu"}, {.label = "pocl"}};
 	struct kstate states[2] = {{0}};
 	double host_memcpy;
+	bool correct;
 
 	if (!bench_args(argc, argv))
 		return 2;
@@ -416,9 +441,10 @@ int main(int argc, char **argv)
 		{"cached rebuild of the program", "ms", s_rebuild, TIME, NULL, NULL},
 	};
 	print_figures(figs, sizeof(figs) / sizeof(figs[0]), plats);
+	correct = sgemm_correct(&plats[0]) & sgemm_correct(&plats[1]);
 	teardown(&plats[0], &states[0]);
 	teardown(&plats[1], &states[1]);
 	free(hsrc);
 	free(hdst);
-	return 0;
+	return correct ? 0 : 1;
 }

@@ -34,6 +34,9 @@ static char *host_cpu, *host_features, *host_triple, *codegen_id;
 /* Kernels with barriers in the region form (else as fibers): SVMGPU_BARRIERS=fibers
  * turns it off, to compare the two. */
 static bool use_regions = true;
+/* Loop-form kernels with loops run work-items in lockstep (codegen_coarsen.c):
+ * SVMGPU_COARSEN=0 turns it off, to compare. */
+static bool use_coarsening = true;
 
 static void llvm_init(void)
 {
@@ -49,12 +52,15 @@ static void llvm_init(void)
 	LLVMGetVersion(&major, &minor, &patch);
 	if (getenv("SVMGPU_BARRIERS") && !strcmp(getenv("SVMGPU_BARRIERS"), "fibers"))
 		use_regions = false;
+	if (getenv("SVMGPU_COARSEN") && !strcmp(getenv("SVMGPU_COARSEN"), "0"))
+		use_coarsening = false;
 	/* This plugin's own build too: new code generation means new code. */
 	if (dladdr((void *)llvm_init, &self) && self.dli_fname)
 		stat(self.dli_fname, &st);
-	if (asprintf(&codegen_id, "llvm%u.%u.%u|%s|%s|%s|%lld|%lld|%s", major, minor, patch,
+	if (asprintf(&codegen_id, "llvm%u.%u.%u|%s|%s|%s|%lld|%lld|%s%s", major, minor, patch,
 		     host_triple, host_cpu, host_features, (long long)st.st_size,
-		     (long long)st.st_mtime, use_regions ? "regions" : "fibers") < 0)
+		     (long long)st.st_mtime, use_regions ? "regions" : "fibers",
+		     use_coarsening ? "" : "|plain") < 0)
 		codegen_id = NULL;
 }
 
@@ -177,6 +183,15 @@ static void debug_form(const char *kernel, const struct region_info *ri)
 			(unsigned long long)ri->uniform_size);
 	else
 		fprintf(stderr, "svmgpu: kernel %s: fiber form\n", kernel);
+}
+
+static void debug_coarsened(const char *kernel, unsigned factor)
+{
+	const char *v = getenv("SVMGPU_DEBUG");
+
+	if (v && *v && *v != '0')
+		fprintf(stderr, "svmgpu: kernel %s: %u work-items in lockstep (coarsened)\n",
+			kernel, factor);
 }
 
 /* What the launchers will need besides the kernels: the runtime's own
@@ -337,16 +352,32 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	 * the always-inliner, which need not reach the region functions: the
 	 * optimiser inlines those after simplifying them (inlined early, their
 	 * work-item loops had stopped vectorising, see unify_returns). */
+	for (uint32_t i = 0; i < nk; i++)
+		if (!kernels[i].uses_barrier)
+			looped[nloops++] = LLVMGetNamedFunction(m, kernels[i].name);
+	if (optimize && use_coarsening && !cg_prepare_coarsening(&e, tm, looped, nloops, log))
+		goto out_builder;
+	nloops = 0;
 	for (uint32_t i = 0; i < nk; i++) {
+		LLVMValueRef f = LLVMGetNamedFunction(m, kernels[i].name), coarse = NULL;
+		unsigned factor = 0;
+
 		kernels[i].local_mem_size = local_total;
 		if (kernels[i].uses_barrier)
 			continue;
-		looped[nloops] = LLVMGetNamedFunction(m, kernels[i].name);
-		if (!cg_build_loop_launcher(&e, looped[nloops], &loops[nloops])) {
+		if (optimize && use_coarsening)
+			coarse = cg_coarsen_kernel(&e, f, &factor);
+		looped[nloops] = f;
+		if (!cg_build_loop_launcher(&e, f, coarse, factor, &loops[nloops])) {
 			err = CL_OUT_OF_HOST_MEMORY;
 			goto out_builder;
 		}
-		nloops++;
+		/* Atomics are combined in the plain loops only (coarsening
+		 * leaves kernels with atomics alone). */
+		if (coarse)
+			debug_coarsened(kernels[i].name, factor);
+		else
+			nloops++;
 	}
 	if (optimize && !cg_combine_atomics(&e, tm, loops, looped, nloops, log))
 		goto out_builder;

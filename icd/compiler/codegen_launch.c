@@ -20,6 +20,56 @@ LLVMValueRef cg_load_i64(struct launcher_env *e, LLVMValueRef base, size_t offse
 	return LLVMBuildLoad2(e->b, e->i64, cg_byte_gep(e, base, offset), "");
 }
 
+/* The constant byte offset a GEP adds, or false. */
+static bool gep_offset(struct launcher_env *e, LLVMValueRef gep, long *offset)
+{
+	LLVMTypeRef t = LLVMGetGEPSourceElementType(gep);
+	int n = LLVMGetNumOperands(gep);
+
+	for (int i = 1; i < n; i++) {
+		LLVMValueRef idx = LLVMGetOperand(gep, (unsigned)i);
+		long k;
+
+		if (!LLVMIsAConstantInt(idx))
+			return false;
+		k = (long)LLVMConstIntGetSExtValue(idx);
+		if (i == 1) {
+			*offset += k * (long)LLVMABISizeOfType(e->td, t);
+		} else if (LLVMGetTypeKind(t) == LLVMStructTypeKind) {
+			*offset += (long)LLVMOffsetOfElement(e->td, t, (unsigned)k);
+			t = LLVMStructGetTypeAtIndex(t, (unsigned)k);
+		} else if (LLVMGetTypeKind(t) == LLVMArrayTypeKind ||
+			   LLVMGetTypeKind(t) == LLVMVectorTypeKind) {
+			t = LLVMGetElementType(t);
+			*offset += k * (long)LLVMABISizeOfType(e->td, t);
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool cg_is_wi_state(struct launcher_env *e, LLVMValueRef p)
+{
+	return p == e->wi || (LLVMIsACallInst(p) && LLVMGetCalledValue(p) == e->tls_address &&
+			      LLVMGetOperand(p, 0) == e->wi);
+}
+
+/* The work-item state is written by the launchers only: what is loaded from
+ * there is the same wherever the work-item loads it. */
+bool cg_in_wi_state(struct launcher_env *e, LLVMValueRef p, long *offset)
+{
+	bool known = true;
+	long off = 0;
+
+	while (LLVMIsAGetElementPtrInst(p)) {
+		known = known && gep_offset(e, p, &off);
+		p = LLVMGetOperand(p, 0);
+	}
+	*offset = known ? off : -1;
+	return cg_is_wi_state(e, p);
+}
+
 void cg_set_host_attributes(struct launcher_env *e, LLVMValueRef f)
 {
 	LLVMAttributeRef cpu = LLVMCreateStringAttribute(e->ctx, "target-cpu", 10, e->host_cpu,
@@ -38,39 +88,47 @@ void cg_set_host_attributes(struct launcher_env *e, LLVMValueRef f)
 							  3));
 }
 
-static bool reaches(LLVMValueRef fn, LLVMValueRef sync, LLVMValueRef *seen, size_t *nseen,
-		    size_t cap)
+static bool reaches(struct launcher_env *e, LLVMValueRef fn,
+		    bool (*hit)(struct launcher_env *e, LLVMValueRef in), LLVMValueRef *seen,
+		    size_t *nseen, size_t cap)
 {
-	if (fn == sync)
-		return true;
 	for (size_t i = 0; i < *nseen; i++)
 		if (seen[i] == fn)
 			return false;
-	if (*nseen < cap)
-		seen[(*nseen)++] = fn;
-	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+	if (*nseen >= cap)
+		return true; /* too deep to tell: assume the worst */
+	seen[(*nseen)++] = fn;
+	for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
 		for (LLVMValueRef in = LLVMGetFirstInstruction(bb); in;
 		     in = LLVMGetNextInstruction(in)) {
-			LLVMValueRef callee;
+			LLVMValueRef callee = LLVMIsACallInst(in) ? LLVMGetCalledValue(in) : NULL;
 
-			if (!LLVMIsACallInst(in))
-				continue;
-			callee = LLVMGetCalledValue(in);
-			if (callee && LLVMIsAFunction(callee) &&
-			    (callee == sync ||
-			     (!LLVMIsDeclaration(callee) && reaches(callee, sync, seen, nseen, cap))))
+			if (hit(e, in))
+				return true;
+			if (callee && LLVMIsAFunction(callee) && !LLVMIsDeclaration(callee) &&
+			    reaches(e, callee, hit, seen, nseen, cap))
 				return true;
 		}
-	}
 	return false;
 }
 
-bool cg_reaches_sync(struct launcher_env *e, LLVMValueRef fn)
+bool cg_reaches(struct launcher_env *e, LLVMValueRef fn,
+		bool (*hit)(struct launcher_env *e, LLVMValueRef in))
 {
 	LLVMValueRef seen[256];
 	size_t nseen = 0;
 
-	return e->sync && reaches(fn, e->sync, seen, &nseen, 256);
+	return reaches(e, fn, hit, seen, &nseen, 256);
+}
+
+static bool calls_sync(struct launcher_env *e, LLVMValueRef in)
+{
+	return LLVMIsACallInst(in) && LLVMGetCalledValue(in) == e->sync;
+}
+
+bool cg_reaches_sync(struct launcher_env *e, LLVMValueRef fn)
+{
+	return e->sync && (fn == e->sync || cg_reaches(e, fn, calls_sync));
 }
 
 static LLVMValueRef wi_state(struct launcher_env *e)
@@ -213,8 +271,9 @@ void cg_parallel_access(struct launcher_env *e, const struct item_loop *lp, LLVM
 				lp->access_group);
 }
 
-void cg_begin_item_loop(struct launcher_env *e, LLVMValueRef f, LLVMValueRef ctx,
-			struct item_loop *lp)
+/* The loops of dimensions 2 down to `low` (cg_begin_item_loop: all three). */
+static void open_loops(struct launcher_env *e, LLVMValueRef f, LLVMValueRef ctx,
+		       struct item_loop *lp, int low)
 {
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
 
@@ -223,34 +282,32 @@ void cg_begin_item_loop(struct launcher_env *e, LLVMValueRef f, LLVMValueRef ctx
 	for (int d = 0; d < 3; d++)
 		lp->n[d] = cg_load_i64(e, ctx,
 				       offsetof(struct svmgpu_wg_ctx, local_size) + 8 * (size_t)d);
-	for (int d = 2; d >= 0; d--) {
+	for (int d = 2; d >= low; d--) {
 		lp->head[d] = LLVMAppendBasicBlockInContext(e->ctx, f, "head");
 		lp->latch[d] = LLVMAppendBasicBlockInContext(e->ctx, f, "latch");
 	}
 	lp->exit = LLVMAppendBasicBlockInContext(e->ctx, f, "items.done");
 	LLVMBuildBr(e->b, lp->head[2]);
-	for (int d = 2; d >= 0; d--) {
+	for (int d = 2; d >= low; d--) {
 		LLVMPositionBuilderAtEnd(e->b, lp->head[d]);
 		lp->iv[d] = LLVMBuildPhi(e->b, e->i64, "lid");
 		LLVMAddIncoming(lp->iv[d], (LLVMValueRef[]){LLVMConstInt(e->i64, 0, 0)}, &from, 1);
 		set_local_id(e, d, lp->iv[d]);
 		from = lp->head[d];
-		if (d > 0)
+		if (d > low)
 			LLVMBuildBr(e->b, lp->head[d - 1]);
 	}
 }
 
-void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp)
+static void close_loops(struct launcher_env *e, struct item_loop *lp, int low)
 {
-	LLVMBuildBr(e->b, lp->latch[0]);
-	for (int d = 0; d < 3; d++) {
-		LLVMValueRef next, more;
+	LLVMBuildBr(e->b, lp->latch[low]);
+	for (int d = low; d < 3; d++) {
+		LLVMValueRef next, more, br;
 
 		LLVMPositionBuilderAtEnd(e->b, lp->latch[d]);
 		next = LLVMBuildAdd(e->b, lp->iv[d], LLVMConstInt(e->i64, 1, 0), "");
 		more = LLVMBuildICmp(e->b, LLVMIntULT, next, lp->n[d], "");
-		LLVMValueRef br;
-
 		LLVMAddIncoming(lp->iv[d], &next, &lp->latch[d], 1);
 		br = LLVMBuildCondBr(e->b, more, lp->head[d], d < 2 ? lp->latch[d + 1] : lp->exit);
 		if (d == 0 && lp->loop_id)
@@ -260,10 +317,58 @@ void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp)
 	LLVMPositionBuilderAtEnd(e->b, lp->exit);
 }
 
-/* for (z) for (y) for (x) { local_id = (x, y, z); kernel(args); } */
-bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel, struct item_loop *lp)
+void cg_begin_item_loop(struct launcher_env *e, LLVMValueRef f, LLVMValueRef ctx,
+			struct item_loop *lp)
 {
-	LLVMValueRef args, wgctx, *argv, f;
+	open_loops(e, f, ctx, lp, 0);
+}
+
+void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp)
+{
+	close_loops(e, lp, 0);
+}
+
+/* A loop in x from `from`: iv = phi(start), body calls fn with local id
+ * iv, iv += step while iv + step <= n (step 1: iv < n); the builder is
+ * left in its exit block, which the caller branches on from. */
+static LLVMValueRef x_loop(struct launcher_env *e, LLVMValueRef f, LLVMValueRef start,
+			   unsigned step, LLVMValueRef n, LLVMValueRef fn, LLVMValueRef *argv)
+{
+	struct item_loop md;
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(e->b);
+	LLVMBasicBlockRef head = LLVMAppendBasicBlockInContext(e->ctx, f, "x.head");
+	LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(e->ctx, f, "x.body");
+	LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(e->ctx, f, "x.done");
+	LLVMValueRef iv, next, br;
+
+	parallel_loop_metadata(e, &md);
+	LLVMBuildBr(e->b, head);
+	LLVMPositionBuilderAtEnd(e->b, head);
+	iv = LLVMBuildPhi(e->b, e->i64, "lid");
+	next = LLVMBuildAdd(e->b, iv, LLVMConstInt(e->i64, step, 0), "");
+	LLVMBuildCondBr(e->b,
+			step == 1 ? LLVMBuildICmp(e->b, LLVMIntULT, iv, n, "")
+				  : LLVMBuildICmp(e->b, LLVMIntULE, next, n, ""),
+			body, done);
+	LLVMPositionBuilderAtEnd(e->b, body);
+	set_local_id(e, 0, iv);
+	cg_parallel_access(e, &md, call_kernel(e, fn, argv));
+	br = LLVMBuildBr(e->b, head);
+	if (md.loop_id)
+		LLVMSetMetadata(br, LLVMGetMDKindIDInContext(e->ctx, "llvm.loop", 9), md.loop_id);
+	LLVMAddIncoming(iv, &start, &from, 1);
+	LLVMAddIncoming(iv, &next, &body, 1);
+	LLVMPositionBuilderAtEnd(e->b, done);
+	return iv;
+}
+
+/* for (z) for (y) for (x) { local_id = (x, y, z); kernel(args); }, or with
+ * a coarsened copy: for (z) for (y) { for (x = 0; x + K <= n; x += K)
+ * coarse(x..x+K-1); for (; x < n; x++) kernel(x); } */
+bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef coarse,
+			    unsigned factor, struct item_loop *lp)
+{
+	LLVMValueRef args, wgctx, *argv, f, x;
 
 	f = cg_new_launcher(e, kernel, SVMGPU_LAUNCH_WG_PREFIX, &args, &wgctx);
 	if (!f)
@@ -271,9 +376,14 @@ bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel, struct 
 	argv = cg_load_args(e, kernel, args);
 	if (!argv)
 		return false;
-	cg_begin_item_loop(e, f, wgctx, lp);
-	cg_parallel_access(e, lp, call_kernel(e, kernel, argv));
-	cg_end_item_loop(e, lp);
+	open_loops(e, f, wgctx, lp, coarse ? 1 : 0);
+	if (coarse) {
+		x = x_loop(e, f, LLVMConstInt(e->i64, 0, 0), factor, lp->n[0], coarse, argv);
+		x_loop(e, f, x, 1, lp->n[0], kernel, argv);
+	} else {
+		cg_parallel_access(e, lp, call_kernel(e, kernel, argv));
+	}
+	close_loops(e, lp, coarse ? 1 : 0);
 	LLVMBuildRetVoid(e->b);
 	free(argv);
 	return true;

@@ -43,8 +43,18 @@ struct item_loop {
 /* base + offset bytes. */
 LLVMValueRef cg_byte_gep(struct launcher_env *e, LLVMValueRef base, size_t offset);
 LLVMValueRef cg_load_i64(struct launcher_env *e, LLVMValueRef base, size_t offset);
+/* The work-item state's address: the global, or the thread-local address of
+ * it that clang's code takes. */
+bool cg_is_wi_state(struct launcher_env *e, LLVMValueRef p);
+/* Whether p points into the work-item state (kernel_abi.h); *offset: where,
+ * or -1 when not a constant. */
+bool cg_in_wi_state(struct launcher_env *e, LLVMValueRef p, long *offset);
 /* Compiles f for the host CPU (its features, 256-bit vectors preferred). */
 void cg_set_host_attributes(struct launcher_env *e, LLVMValueRef f);
+/* Whether fn, or a defined function it calls (each looked at once), has an
+ * instruction that hit() accepts. */
+bool cg_reaches(struct launcher_env *e, LLVMValueRef fn,
+		bool (*hit)(struct launcher_env *e, LLVMValueRef in));
 /* Does fn reach the work-group synchronisation (e->sync)? */
 bool cg_reaches_sync(struct launcher_env *e, LLVMValueRef fn);
 /* A new launcher prefix+kernel name(args, ctx), its entry filling the
@@ -64,9 +74,22 @@ void cg_end_item_loop(struct launcher_env *e, struct item_loop *lp);
  * (calls pass it on to what the inliner puts in their place). */
 void cg_parallel_access(struct launcher_env *e, const struct item_loop *lp, LLVMValueRef in);
 
+/* codegen_coarsen.c: a copy of the loop-form kernel that runs *factor
+ * consecutive work-items in x in lockstep (what is the same for all of them
+ * computed once), or NULL when the kernel has no loop of its own or a branch
+ * that depends on the local id in x (or anything else lockstep copies cannot
+ * express). Run cg_prepare_coarsening first. */
+LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor);
+/* Inlines what reads the work-item state and promotes the variables of the
+ * kernels to registers, when any of them has a loop. */
+bool cg_prepare_coarsening(struct launcher_env *e, LLVMTargetMachineRef tm,
+			   const LLVMValueRef *kernels, size_t n, char **log);
 /* The loop form: every work-item of the group in turn (kernels without
- * barriers); *lp: its loop, for cg_combine_atomics. */
-bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel, struct item_loop *lp);
+ * barriers); with coarse (from cg_coarsen_kernel, else NULL), coarse for each
+ * full step of factor work-items of a row and kernel for the rest. *lp: its
+ * loop, for cg_combine_atomics (which gets the plain ones only). */
+bool cg_build_loop_launcher(struct launcher_env *e, LLVMValueRef kernel, LLVMValueRef coarse,
+			    unsigned factor, struct item_loop *lp);
 /* codegen_atomics.c: in the loop launchers' loops (loops[i] calls
  * kernels[i]), atomics on an address the same for the whole group whose old
  * value is unused become one atomic per group, where no work-item could tell

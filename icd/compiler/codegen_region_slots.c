@@ -274,7 +274,7 @@ static bool computes_divergent(struct divergence *d, LLVMValueRef x)
 		if (s >= 0)
 			return d->slot_div[s];
 		/* The state's geometry is the group's; the local id is not. */
-		return !cg_in_wi_state(d->r, LLVMGetOperand(x, 0), &off) || off < 0 ||
+		return !cg_in_wi_state(d->r->e, LLVMGetOperand(x, 0), &off) || off < 0 ||
 		       off < (long)offsetof(struct svmgpu_wi_state, ctx);
 	case LLVMCall:
 		return LLVMGetCalledValue(x) != d->r->e->tls_address;

@@ -218,58 +218,6 @@ static bool storable(LLVMValueRef v)
 	       k != LLVMLabelTypeKind;
 }
 
-/* The constant byte offset a GEP adds, or false. */
-static bool gep_offset(struct regions *r, LLVMValueRef gep, long *offset)
-{
-	LLVMTypeRef t = LLVMGetGEPSourceElementType(gep);
-	int n = LLVMGetNumOperands(gep);
-
-	for (int i = 1; i < n; i++) {
-		LLVMValueRef idx = LLVMGetOperand(gep, (unsigned)i);
-		long k;
-
-		if (!LLVMIsAConstantInt(idx))
-			return false;
-		k = (long)LLVMConstIntGetSExtValue(idx);
-		if (i == 1) {
-			*offset += k * (long)LLVMABISizeOfType(r->e->td, t);
-		} else if (LLVMGetTypeKind(t) == LLVMStructTypeKind) {
-			*offset += (long)LLVMOffsetOfElement(r->e->td, t, (unsigned)k);
-			t = LLVMStructGetTypeAtIndex(t, (unsigned)k);
-		} else if (LLVMGetTypeKind(t) == LLVMArrayTypeKind ||
-			   LLVMGetTypeKind(t) == LLVMVectorTypeKind) {
-			t = LLVMGetElementType(t);
-			*offset += k * (long)LLVMABISizeOfType(r->e->td, t);
-		} else {
-			return false;
-		}
-	}
-	return true;
-}
-
-/* The work-item state's address: the global, or the thread-local address
- * of it that clang's code takes. */
-static bool is_wi_state(struct regions *r, LLVMValueRef p)
-{
-	return p == r->e->wi || (LLVMIsACallInst(p) && LLVMGetCalledValue(p) == r->e->tls_address &&
-				 LLVMGetOperand(p, 0) == r->e->wi);
-}
-
-/* The work-item state is written by the launchers only: what is loaded from
- * there is the same wherever the work-item loads it. */
-bool cg_in_wi_state(struct regions *r, LLVMValueRef p, long *offset)
-{
-	bool known = true;
-	long off = 0;
-
-	while (LLVMIsAGetElementPtrInst(p)) {
-		known = known && gep_offset(r, p, &off);
-		p = LLVMGetOperand(p, 0);
-	}
-	*offset = known ? off : -1;
-	return is_wi_state(r, p);
-}
-
 #define REMAT_DEPTH 8
 
 /* Whether v can be computed again where it is used (cheaper than keeping it
@@ -285,11 +233,11 @@ static bool rematerialisable(struct regions *r, LLVMValueRef v, int depth)
 		return false;
 	switch (LLVMGetInstructionOpcode(v)) {
 	case LLVMLoad:
-		if (LLVMGetVolatile(v) || !cg_in_wi_state(r, LLVMGetOperand(v, 0), &offset))
+		if (LLVMGetVolatile(v) || !cg_in_wi_state(r->e, LLVMGetOperand(v, 0), &offset))
 			return false;
 		break;
 	case LLVMCall:
-		return is_wi_state(r, v);
+		return cg_is_wi_state(r->e, v);
 	case LLVMAdd: case LLVMSub: case LLVMMul: case LLVMShl: case LLVMLShr: case LLVMAShr:
 	case LLVMAnd: case LLVMOr: case LLVMXor: case LLVMGetElementPtr: case LLVMTrunc:
 	case LLVMZExt: case LLVMSExt: case LLVMPtrToInt: case LLVMIntToPtr: case LLVMBitCast:

@@ -46,9 +46,6 @@ struct regions {
 };
 
 bool cg_is_lifetime(LLVMValueRef in);
-/* Whether p points into the work-item state (kernel_abi.h); *offset: where,
- * or -1 when not a constant. */
-bool cg_in_wi_state(struct regions *r, LLVMValueRef p, long *offset);
 
 /* codegen_region_slots.c: the kernel's slots (entry-block allocas), which of
  * them live across a barrier (slot.frame), and which of those hold the same

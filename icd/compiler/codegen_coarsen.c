@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: MIT
+/* Work-item coarsening of loop-form kernels (codegen_launch.h).
+ *
+ * The loop form runs a group's work-items as a loop that LLVM vectorises,
+ * but only when the kernel has no loop of its own: the vectoriser works on
+ * innermost loops, and LLVM's unroll-and-jam, which would interleave the
+ * work-items around the kernel's loop, cannot prove the work-items'
+ * accesses independent (it does not read llvm.loop.parallel_accesses). A
+ * naive sgemm then runs one dot product at a time, a chain of dependent
+ * FMAs, each step a new cache line of B.
+ *
+ * So, as GPU compilers run a warp: a copy of the kernel, G, runs COARSEN
+ * consecutive work-items in x in lockstep. Where all of them compute the same
+ * value (uniform: it does not depend on the local id in x) G computes it
+ * once; everything else G does once per work-item, one after another,
+ * instruction by instruction. Their loops become one loop doing the work of
+ * COARSEN, with independent chains that the SLP vectoriser can make vectors.
+ * This is a legal schedule of the work-items only where they take the same
+ * branches: every branch condition must be uniform, or the kernel is left as
+ * it is. Lockstep is how a GPU runs them anyway; OpenCL promises no order
+ * between the work-items of a group outside barriers and atomics (kernels
+ * with atomics are left to cg_combine_atomics).
+ *
+ * The local id in x, read from the work-item state, is the one root of
+ * variation (copy j adds j to it); allocas (private memory) are per
+ * work-item; calls that may have side effects happen once per work-item.
+ * The launcher calls G for each full step of COARSEN work-items and the
+ * kernel itself for the rest of the row. */
+#include "codegen_cfg.h"
+#include "codegen_launch.h"
+
+#include <llvm-c/DebugInfo.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define COARSEN 8
+/* Instructions in the kernel beyond which coarsening costs more in code
+ * size and build time than it gains. */
+#define MAX_INSTRUCTIONS 600
+
+enum {
+	VARY = 1,   /* may differ between the work-items */
+	REPL = 2,   /* done once per work-item */
+	ROOT = 4,   /* the local id in x: copy j adds j */
+	SKIP = 8,   /* debug intrinsics: not copied */
+};
+
+struct coarsen {
+	struct launcher_env *e;
+	LLVMValueRef f, g;
+	struct cg_cfg cfg;
+	size_t ni;
+	LLVMValueRef *ins;     /* f's instructions, block by block */
+	struct cg_key *ikeys;  /* the same, sorted */
+	unsigned char *flags;  /* per instruction */
+	LLVMValueRef *copy;    /* per instruction, COARSEN copies */
+	LLVMBasicBlockRef *nb; /* per block of f, G's */
+};
+
+static const char *callee_name(LLVMValueRef call)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	size_t len;
+
+	return callee && LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : NULL;
+}
+
+static bool pure_call(LLVMValueRef call)
+{
+	unsigned kind = cg_attr_kind("memory");
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	LLVMAttributeRef a = LLVMGetCallSiteEnumAttribute(call, LLVMAttributeFunctionIndex, kind);
+
+	if (!a && callee && LLVMIsAFunction(callee))
+		a = LLVMGetEnumAttributeAtIndex(callee, LLVMAttributeFunctionIndex, kind);
+	return a && LLVMGetEnumAttributeValue(a) == 0;
+}
+
+static bool uses_state(struct launcher_env *e, LLVMValueRef in)
+{
+	for (int k = 0; k < LLVMGetNumOperands(in); k++)
+		if (LLVMGetOperand(in, (unsigned)k) == e->wi)
+			return true;
+	return false;
+}
+
+/* What lockstep copies of a call could get wrong: the callee uses the
+ * work-item state, performs atomics or reaches the work-group
+ * synchronisation. */
+static bool unsafe_in_callee(struct launcher_env *e, LLVMValueRef in)
+{
+	return LLVMIsAAtomicRMWInst(in) || LLVMIsAAtomicCmpXchgInst(in) || uses_state(e, in) ||
+	       (LLVMIsACallInst(in) && LLVMGetCalledValue(in) == e->sync);
+}
+
+/* Does the kernel have a loop (an edge back to a block on the DFS path)? */
+static bool has_loop(const struct cg_cfg *g)
+{
+	unsigned char *state = calloc(g->nb + 1, 1); /* 1: on the path, 2: done */
+	size_t *stack = calloc(g->nb + 1, sizeof(*stack)), *next = calloc(g->nb + 1,
+									   sizeof(*next));
+	size_t top = 0;
+	bool loop = false;
+
+	if (!state || !stack || !next || !g->nb)
+		goto out;
+	stack[top++] = 0;
+	state[0] = 1;
+	while (top && !loop) {
+		size_t k = stack[top - 1];
+
+		if (g->succ_at[k] + next[k] == g->succ_at[k + 1]) {
+			state[k] = 2;
+			top--;
+			continue;
+		}
+		size_t s = g->succ[g->succ_at[k] + next[k]++];
+
+		if (state[s] == 1)
+			loop = true;
+		else if (!state[s]) {
+			state[s] = 1;
+			stack[top++] = s;
+		}
+	}
+out:
+	free(state);
+	free(stack);
+	free(next);
+	return loop;
+}
+
+static long index_of(const struct coarsen *c, LLVMValueRef v)
+{
+	return LLVMIsAInstruction(v) ? cg_keys_find(c->ikeys, c->ni, v) : -1;
+}
+
+/* Where the kernel touches the work-item state: only loads, through
+ * constant offsets; the local id in x (offset 0) is the root. False when
+ * it does anything else with it. */
+static bool judge_wi_load(struct coarsen *c, LLVMValueRef in, unsigned char *flags)
+{
+	long off;
+	LLVMTypeRef t = LLVMTypeOf(in);
+
+	if (!cg_in_wi_state(c->e, LLVMGetOperand(in, 0), &off))
+		return true;
+	if (off < 0 || LLVMGetVolatile(in))
+		return false;
+	if (off < 8) {
+		if (off != 0 || t != c->e->i64)
+			return false;
+		*flags |= ROOT | VARY;
+	}
+	return true;
+}
+
+static bool wi_address_escapes(struct coarsen *c, LLVMValueRef in)
+{
+	long off;
+
+	if (!cg_in_wi_state(c->e, in, &off))
+		return false;
+	for (LLVMUseRef u = LLVMGetFirstUse(in); u; u = LLVMGetNextUse(u)) {
+		LLVMValueRef user = LLVMGetUser(u);
+
+		if (!LLVMIsALoadInst(user) && !LLVMIsAGetElementPtrInst(user))
+			return true;
+	}
+	return false;
+}
+
+/* Collects the instructions and their first flags; false when the kernel
+ * has something lockstep copies cannot express. */
+static bool scan(struct coarsen *c)
+{
+	size_t cap = 0;
+
+	for (size_t k = 0; k < c->cfg.nb; k++)
+		for (LLVMValueRef in = LLVMGetFirstInstruction(c->cfg.blocks[k]); in;
+		     in = LLVMGetNextInstruction(in)) {
+			unsigned char fl = 0;
+			const char *name;
+
+			switch (LLVMGetInstructionOpcode(in)) {
+			case LLVMAtomicRMW: case LLVMAtomicCmpXchg: case LLVMInvoke:
+			case LLVMCallBr: case LLVMIndirectBr: case LLVMLandingPad: case LLVMResume:
+			case LLVMVAArg: case LLVMCatchSwitch: case LLVMCatchPad: case LLVMCleanupPad:
+			case LLVMCatchRet: case LLVMCleanupRet:
+				return false;
+			case LLVMLoad:
+				if (LLVMGetOrdering(in) != LLVMAtomicOrderingNotAtomic)
+					return false;
+				if (!judge_wi_load(c, in, &fl))
+					return false;
+				if (LLVMGetVolatile(in))
+					fl |= VARY | REPL;
+				break;
+			case LLVMStore:
+				if (LLVMGetOrdering(in) != LLVMAtomicOrderingNotAtomic)
+					return false;
+				fl |= REPL;
+				break;
+			case LLVMFence:
+				fl |= REPL;
+				break;
+			case LLVMAlloca:
+				fl |= VARY | REPL;
+				break;
+			case LLVMCall:
+				name = callee_name(in);
+				if (name && !strncmp(name, "llvm.dbg.", 9)) {
+					fl = SKIP;
+					break;
+				}
+				if (!name || LLVMIsFunctionVarArg(LLVMGlobalGetValueType(
+						     LLVMGetCalledValue(in))) ||
+				    LLVMGetCalledValue(in) == c->e->sync ||
+				    cg_reaches(c->e, LLVMGetCalledValue(in), unsafe_in_callee))
+					return false;
+				if (!pure_call(in))
+					fl |= VARY | REPL;
+				break;
+			default:
+				break;
+			}
+			if (wi_address_escapes(c, in))
+				return false;
+			c->ins = cg_grow(c->ins, &cap, c->ni, sizeof(*c->ins));
+			c->flags = realloc(c->flags, cap);
+			c->ikeys = realloc(c->ikeys, cap * sizeof(*c->ikeys));
+			if (!c->ins || !c->flags || !c->ikeys || c->ni >= MAX_INSTRUCTIONS)
+				return false;
+			c->ikeys[c->ni] = (struct cg_key){in, c->ni};
+			c->flags[c->ni] = fl;
+			c->ins[c->ni++] = in;
+		}
+	cg_keys_sort(c->ikeys, c->ni);
+	return true;
+}
+
+/* Variation spreads from operands to results, to a fixed point (phis close
+ * the cycles); then every branch must be uniform. */
+static bool spread(struct coarsen *c)
+{
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (size_t i = 0; i < c->ni; i++) {
+			LLVMValueRef in = c->ins[i];
+
+			if (c->flags[i] & (VARY | SKIP))
+				continue;
+			for (int k = 0; k < LLVMGetNumOperands(in); k++) {
+				long j = index_of(c, LLVMGetOperand(in, (unsigned)k));
+
+				if (j >= 0 && (c->flags[j] & VARY)) {
+					c->flags[i] |= VARY | REPL;
+					changed = true;
+					break;
+				}
+			}
+		}
+	}
+	for (size_t i = 0; i < c->ni; i++) {
+		LLVMValueRef in = c->ins[i];
+		long j;
+
+		if (LLVMIsABranchInst(in) && LLVMIsConditional(in))
+			j = index_of(c, LLVMGetCondition(in));
+		else if (LLVMIsASwitchInst(in))
+			j = index_of(c, LLVMGetOperand(in, 0));
+		else
+			continue;
+		if (j >= 0 && (c->flags[j] & VARY))
+			return false;
+	}
+	return true;
+}
+
+static LLVMValueRef map(const struct coarsen *c, LLVMValueRef v, unsigned j)
+{
+	long i;
+
+	if (LLVMValueIsBasicBlock(v)) {
+		i = cg_cfg_block(&c->cfg, LLVMValueAsBasicBlock(v));
+		return i >= 0 ? LLVMBasicBlockAsValue(c->nb[i]) : v;
+	}
+	if (LLVMIsAArgument(v)) {
+		for (unsigned p = 0; p < LLVMCountParams(c->f); p++)
+			if (LLVMGetParam(c->f, p) == v)
+				return LLVMGetParam(c->g, p);
+		return v;
+	}
+	i = index_of(c, v);
+	return i >= 0 ? c->copy[(size_t)i * COARSEN + j] : v;
+}
+
+static unsigned copies(const struct coarsen *c, size_t i)
+{
+	return (c->flags[i] & REPL) && !(c->flags[i] & ROOT) ? COARSEN : 1;
+}
+
+static void copy_attributes(LLVMValueRef from, LLVMValueRef to)
+{
+	LLVMAttributeRef attrs[64];
+	long last = (long)LLVMCountParams(from);
+
+	for (long idx = -1; idx <= last; idx++) {
+		LLVMAttributeIndex ai = idx < 0 ? (LLVMAttributeIndex)LLVMAttributeFunctionIndex
+						: (LLVMAttributeIndex)idx;
+		unsigned n = LLVMGetAttributeCountAtIndex(from, ai);
+
+		if (n > 64)
+			continue;
+		LLVMGetAttributesAtIndex(from, ai, attrs);
+		for (unsigned a = 0; a < n; a++)
+			LLVMAddAttributeAtIndex(to, ai, attrs[a]);
+	}
+}
+
+/* G's blocks and instructions, with the operands still f's. */
+static void clone_body(struct coarsen *c)
+{
+	LLVMBuilderRef b = c->e->b;
+	size_t i = 0;
+
+	for (size_t k = 0; k < c->cfg.nb; k++)
+		c->nb[k] = LLVMAppendBasicBlockInContext(c->e->ctx, c->g, "");
+	for (size_t k = 0; k < c->cfg.nb; k++) {
+		LLVMPositionBuilderAtEnd(b, c->nb[k]);
+		for (LLVMValueRef in = LLVMGetFirstInstruction(c->cfg.blocks[k]); in;
+		     in = LLVMGetNextInstruction(in), i++) {
+			LLVMValueRef *cp = c->copy + i * COARSEN;
+			unsigned n = copies(c, i);
+
+			if (c->flags[i] & SKIP)
+				continue;
+			for (unsigned j = 0; j < n; j++) {
+				if (LLVMIsAPHINode(in)) {
+					cp[j] = LLVMBuildPhi(b, LLVMTypeOf(in), "");
+					continue;
+				}
+				cp[j] = LLVMInstructionClone(in);
+				LLVMInstructionSetDebugLoc(cp[j], NULL);
+				LLVMInsertIntoBuilder(b, cp[j]);
+			}
+			for (unsigned j = n; j < COARSEN; j++)
+				cp[j] = c->flags[i] & ROOT
+						? LLVMBuildAdd(b, cp[0], LLVMConstInt(c->e->i64, j, 0), "")
+						: cp[0];
+		}
+	}
+}
+
+/* The copies' operands: copy j's of the values they use. */
+static void remap(struct coarsen *c)
+{
+	for (size_t i = 0; i < c->ni; i++) {
+		LLVMValueRef in = c->ins[i];
+		unsigned n = copies(c, i);
+
+		if (c->flags[i] & SKIP)
+			continue;
+		for (unsigned j = 0; j < n; j++) {
+			LLVMValueRef cp = c->copy[i * COARSEN + j];
+
+			if (LLVMIsAPHINode(in)) {
+				for (unsigned k = 0; k < LLVMCountIncoming(in); k++) {
+					LLVMValueRef v = map(c, LLVMGetIncomingValue(in, k), j);
+					LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(
+						map(c, LLVMBasicBlockAsValue(LLVMGetIncomingBlock(in, k)),
+						    j));
+
+					LLVMAddIncoming(cp, &v, &bb, 1);
+				}
+				continue;
+			}
+			for (int k = 0; k < LLVMGetNumOperands(in); k++)
+				LLVMSetOperand(cp, (unsigned)k, map(c, LLVMGetOperand(in, (unsigned)k), j));
+		}
+	}
+}
+
+static void coarsen_fini(struct coarsen *c)
+{
+	cg_cfg_fini(&c->cfg);
+	free(c->ins);
+	free(c->ikeys);
+	free(c->flags);
+	free(c->copy);
+	free(c->nb);
+}
+
+LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor)
+{
+	struct coarsen c = {.e = e, .f = kernel};
+	size_t len;
+	const char *name = LLVMGetValueName2(kernel, &len);
+	char *gname = NULL;
+
+	*factor = 0;
+	if (!cg_cfg_init(&c.cfg, LLVMGetEntryBasicBlock(kernel)) || !has_loop(&c.cfg) ||
+	    !scan(&c) || !spread(&c))
+		goto out;
+	c.copy = calloc(c.ni * COARSEN + 1, sizeof(*c.copy));
+	c.nb = calloc(c.cfg.nb + 1, sizeof(*c.nb));
+	if (!c.copy || !c.nb || asprintf(&gname, "%.*s.x%d", (int)len, name, COARSEN) < 0) {
+		gname = NULL;
+		goto out;
+	}
+	c.g = LLVMAddFunction(e->m, gname, LLVMGlobalGetValueType(kernel));
+	LLVMSetLinkage(c.g, LLVMInternalLinkage);
+	LLVMSetFunctionCallConv(c.g, LLVMGetFunctionCallConv(kernel));
+	copy_attributes(kernel, c.g);
+	clone_body(&c);
+	remap(&c);
+	*factor = COARSEN;
+out:
+	free(gname);
+	coarsen_fini(&c);
+	return c.g;
+}
+
+/* Kernels with barriers (already prepared for the region form) are kept
+ * out of the pipeline below: unrolled, a loop around a barrier would make
+ * as many regions as it has iterations. */
+struct frozen {
+	LLVMValueRef f;
+	bool had_noinline;
+};
+
+static bool freeze(struct launcher_env *e, LLVMValueRef f, struct frozen **fz, size_t *n,
+		   size_t *cap)
+{
+	unsigned optnone = cg_attr_kind("optnone"), noinline = cg_attr_kind("noinline");
+
+	if (LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, optnone))
+		return true;
+	*fz = cg_grow(*fz, cap, *n, sizeof(**fz));
+	if (!*fz)
+		return false;
+	(*fz)[*n].f = f;
+	(*fz)[*n].had_noinline = LLVMGetEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+							     noinline) != NULL;
+	(*n)++;
+	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(e->ctx, optnone, 0));
+	LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(e->ctx, noinline, 0));
+	return true;
+}
+
+static void thaw(struct frozen *fz, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		LLVMRemoveEnumAttributeAtIndex(fz[i].f, LLVMAttributeFunctionIndex,
+					       cg_attr_kind("optnone"));
+		if (!fz[i].had_noinline)
+			LLVMRemoveEnumAttributeAtIndex(fz[i].f, LLVMAttributeFunctionIndex,
+						       cg_attr_kind("noinline"));
+	}
+	free(fz);
+}
+
+/* Before the analysis: whatever reads the work-item state (get_global_id
+ * and the functions that call it) inlined into the kernels that have loops,
+ * and their variables in registers (clang's unoptimised IR keeps them in
+ * allocas, which would look like per-work-item memory). */
+bool cg_prepare_coarsening(struct launcher_env *e, LLVMTargetMachineRef tm,
+			   const LLVMValueRef *kernels, size_t n, char **log)
+{
+	unsigned always = cg_attr_kind("alwaysinline");
+	struct frozen *frozen = NULL;
+	size_t nfrozen = 0, cap = 0;
+	bool any = false, ok;
+
+	for (size_t i = 0; i < n; i++) {
+		struct cg_cfg g;
+		bool loop;
+
+		if (!cg_cfg_init(&g, LLVMGetEntryBasicBlock(kernels[i])))
+			return false;
+		loop = has_loop(&g);
+		cg_cfg_fini(&g);
+		any |= loop;
+	}
+	if (!any)
+		return true;
+	for (LLVMValueRef f = LLVMGetFirstFunction(e->m); f; f = LLVMGetNextFunction(f)) {
+		if (LLVMIsDeclaration(f))
+			continue;
+		if (cg_reaches_sync(e, f)) {
+			if (!freeze(e, f, &frozen, &nfrozen, &cap)) {
+				thaw(frozen, nfrozen);
+				return false;
+			}
+			continue;
+		}
+		if (!cg_reaches(e, f, uses_state))
+			continue;
+		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, cg_attr_kind("noinline"));
+		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
+					LLVMCreateEnumAttribute(e->ctx, always, 0));
+	}
+	ok = cg_run_pipeline(e->m, tm,
+			     "always-inline,function(sroa,early-cse,simplifycfg,"
+			     "loop(loop-rotate,indvars,loop-unroll-full),simplifycfg)",
+			     false, "svmgpu: inlining for coarsening failed: %s\n", log);
+	thaw(frozen, nfrozen);
+	return ok;
+}
