@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The command: one 128-byte aligned block (base) holding the argument values
- * first (kernel->values, copied whole with its alignment), then this header
- * and the arrays it points at. */
+/* The command: one 128-byte aligned block holding the argument values first
+ * (kernel->values, copied whole with its alignment), then this header and the
+ * arrays it points at; base: the allocation it lies in. */
 struct ndrange_cmd {
 	struct svmgpu_launch launch;
 	void *base;
@@ -81,6 +81,7 @@ static cl_int snapshot(cl_kernel k, const uint64_t gsize[3], const uint64_t goff
 	cl_uint n = meta->num_args, nmem = 0, nlocal = 0;
 	size_t off_hdr = k->values_size, off_argp, off_ptrs, off_mems, off_lsz, total;
 	unsigned char *base;
+	void *raw;
 	struct ndrange_cmd *c;
 	void **argp, **ptrs;
 	uint32_t *lsz;
@@ -93,10 +94,13 @@ static cl_int snapshot(cl_kernel k, const uint64_t gsize[3], const uint64_t goff
 	off_ptrs = off_argp + n * sizeof(void *);
 	off_mems = off_ptrs + n * sizeof(void *);
 	off_lsz = off_mems + nmem * sizeof(cl_mem);
-	total = align_up(off_lsz + (nlocal ? n : 0) * sizeof(uint32_t), SVMGPU_KARG_MAX_ALIGN);
-	base = aligned_alloc(SVMGPU_KARG_MAX_ALIGN, total);
-	if (!base)
+	total = off_lsz + (nlocal ? n : 0) * sizeof(uint32_t);
+	/* malloc and align by hand: aligned_alloc skips malloc's per-thread
+	 * cache and takes the arena's lock, every enqueue. */
+	raw = malloc(total + SVMGPU_KARG_MAX_ALIGN - 1);
+	if (!raw)
 		return SVMGPU_ERR(CL_OUT_OF_HOST_MEMORY, "no memory for the command");
+	base = (unsigned char *)align_up((uintptr_t)raw, SVMGPU_KARG_MAX_ALIGN);
 	if (k->values_size)
 		memcpy(base, k->values, k->values_size);
 	c = (struct ndrange_cmd *)(base + off_hdr);
@@ -104,7 +108,7 @@ static cl_int snapshot(cl_kernel k, const uint64_t gsize[3], const uint64_t goff
 	ptrs = (void **)(base + off_ptrs);
 	lsz = nlocal ? (uint32_t *)(base + off_lsz) : NULL;
 	memset(c, 0, sizeof(*c));
-	c->base = base;
+	c->base = raw;
 	c->mems = (cl_mem *)(base + off_mems);
 	c->exe = k->exe;
 	svmgpu_exe_retain(k->exe);

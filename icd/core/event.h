@@ -38,8 +38,10 @@ struct _cl_event {
 	/* Scheduling (under the scheduler lock). */
 	cl_uint pending;        /* incomplete dependencies, +1 until submitted */
 	cl_int dep_error;       /* a dependency failed: do not run */
-	struct svmgpu_dependent *dependents; /* woken on completion */
+	struct svmgpu_dependent *dependents; /* woken on completion: inline_deps
+					      * until more are needed */
 	size_t num_dependents, cap_dependents;
+	struct svmgpu_dependent inline_deps[2]; /* an in-order queue's next command */
 	cl_event next_ready;    /* ready list */
 	cl_event qprev, qnext;  /* queue's in-flight list */
 	bool is_barrier;        /* later commands of an out-of-order queue wait for it */

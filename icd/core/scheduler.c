@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,11 +28,16 @@ static struct {
 	pthread_cond_t work_cv; /* workers: the ready list is non-empty */
 	pthread_cond_t done_cv; /* host waiters: some command finished */
 	cl_event ready_head, ready_tail;
+	atomic_uint nready;  /* on the ready list: read by a spinning worker */
+	unsigned sleepers;   /* workers in work_cv */
+	bool spinning;       /* one worker spins before it sleeps */
 	unsigned host_waiters;
 	bool stopping;
 	unsigned num_workers;
 	pthread_t workers[SVMGPU_MAX_WORKERS];
 } S = {
+	/* Held briefly by every enqueue and completion: contended, it spins a
+	 * little before it sleeps. */
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.work_cv = PTHREAD_COND_INITIALIZER,
 	.done_cv = PTHREAD_COND_INITIALIZER,
@@ -70,7 +76,8 @@ static void event_free(cl_event ev)
 		next = cb->next;
 		free(cb);
 	}
-	free(ev->dependents);
+	if (ev->dependents != ev->inline_deps)
+		free(ev->dependents);
 	if (ev->queue)
 		svmgpu_queue_release(ev->queue);
 	svmgpu_context_release(ev->context);
@@ -93,7 +100,9 @@ static void push_ready(cl_event ev)
 	else
 		S.ready_head = ev;
 	S.ready_tail = ev;
-	pthread_cond_signal(&S.work_cv);
+	atomic_fetch_add_explicit(&S.nready, 1, memory_order_relaxed);
+	if (S.sleepers && !S.spinning)
+		pthread_cond_signal(&S.work_cv);
 }
 
 static cl_event pop_ready(void)
@@ -105,6 +114,7 @@ static cl_event pop_ready(void)
 		if (!S.ready_head)
 			S.ready_tail = NULL;
 		ev->next_ready = NULL;
+		atomic_fetch_sub_explicit(&S.nready, 1, memory_order_relaxed);
 	}
 	return ev;
 }
@@ -177,12 +187,20 @@ cl_int svmgpu_event_add_callback(cl_event ev, cl_int trigger,
 
 static bool add_dependent(cl_event dep, cl_event ev, bool propagate)
 {
+	if (!dep->cap_dependents) {
+		dep->dependents = dep->inline_deps;
+		dep->cap_dependents = sizeof(dep->inline_deps) / sizeof(dep->inline_deps[0]);
+	}
 	if (dep->num_dependents == dep->cap_dependents) {
-		size_t cap = dep->cap_dependents ? 2 * dep->cap_dependents : 4;
-		struct svmgpu_dependent *d = realloc(dep->dependents, cap * sizeof(*d));
+		size_t cap = 2 * dep->cap_dependents;
+		bool inl = dep->dependents == dep->inline_deps;
+		struct svmgpu_dependent *d = realloc(inl ? NULL : dep->dependents,
+						     cap * sizeof(*d));
 
 		if (!d)
 			return false;
+		if (inl)
+			memcpy(d, dep->inline_deps, sizeof(dep->inline_deps));
 		dep->dependents = d;
 		dep->cap_dependents = cap;
 	}
@@ -324,8 +342,41 @@ static void execute(cl_event ev)
 	svmgpu_event_release(ev);
 }
 
+/* Commands often come in bursts, one every fraction of a microsecond: going
+ * to sleep and being woken for each (two system calls and a thread switch)
+ * cost more than the command. So one worker at a time (the other threads
+ * stay free for the application) polls the ready list for a few
+ * microseconds before it sleeps; while it does, enqueues wake nobody.
+ * Called and returns with the lock held. */
+#define SPIN_ROUNDS 4000
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
+static void spin(void)
+{
+	S.spinning = true;
+	pthread_mutex_unlock(&S.lock);
+	for (int i = 0; i < SPIN_ROUNDS; i++) {
+		if (atomic_load_explicit(&S.nready, memory_order_relaxed))
+			break;
+		cpu_relax();
+	}
+	pthread_mutex_lock(&S.lock);
+	/* What came while it spun (push_ready woke nobody) is its to run. */
+	S.spinning = false;
+}
+
 static void *worker_main(void *arg)
 {
+	bool spun = false;
+
 	(void)arg;
 	pthread_mutex_lock(&S.lock);
 	for (;;) {
@@ -339,9 +390,17 @@ static void *worker_main(void *arg)
 			pthread_mutex_unlock(&S.lock);
 			execute(ev);
 			pthread_mutex_lock(&S.lock);
+			spun = false;
 			continue;
 		}
+		if (!spun && !S.spinning) {
+			spin();
+			spun = true;
+			continue;
+		}
+		S.sleepers++;
 		pthread_cond_wait(&S.work_cv, &S.lock);
+		S.sleepers--;
 	}
 	pthread_mutex_unlock(&S.lock);
 	return NULL;
