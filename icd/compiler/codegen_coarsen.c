@@ -26,38 +26,13 @@
  * work-item; calls that may have side effects happen once per work-item.
  * The launcher calls G for each full step of COARSEN work-items and the
  * kernel itself for the rest of the row. */
-#include "codegen_cfg.h"
-#include "codegen_launch.h"
+#include "codegen_coarsen.h"
 
 #include <llvm-c/DebugInfo.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define COARSEN 8
-/* Instructions in the kernel beyond which coarsening costs more in code
- * size and build time than it gains. */
-#define MAX_INSTRUCTIONS 600
-
-enum {
-	VARY = 1,   /* may differ between the work-items */
-	REPL = 2,   /* done once per work-item */
-	ROOT = 4,   /* the local id in x: copy j adds j */
-	SKIP = 8,   /* debug intrinsics: not copied */
-};
-
-struct coarsen {
-	struct launcher_env *e;
-	LLVMValueRef f, g;
-	struct cg_cfg cfg;
-	size_t ni;
-	LLVMValueRef *ins;     /* f's instructions, block by block */
-	struct cg_key *ikeys;  /* the same, sorted */
-	unsigned char *flags;  /* per instruction */
-	LLVMValueRef *copy;    /* per instruction, COARSEN copies */
-	LLVMBasicBlockRef *nb; /* per block of f, G's */
-};
 
 static const char *callee_name(LLVMValueRef call)
 {
@@ -67,7 +42,7 @@ static const char *callee_name(LLVMValueRef call)
 	return callee && LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : NULL;
 }
 
-static bool pure_call(LLVMValueRef call)
+bool cg_co_pure_call(LLVMValueRef call)
 {
 	unsigned kind = cg_attr_kind("memory");
 	LLVMValueRef callee = LLVMGetCalledValue(call);
@@ -132,7 +107,7 @@ out:
 	return loop;
 }
 
-static long index_of(const struct coarsen *c, LLVMValueRef v)
+long cg_co_index(const struct coarsen *c, LLVMValueRef v)
 {
 	return LLVMIsAInstruction(v) ? cg_keys_find(c->ikeys, c->ni, v) : -1;
 }
@@ -220,7 +195,7 @@ static bool scan(struct coarsen *c)
 				    LLVMGetCalledValue(in) == c->e->sync ||
 				    cg_reaches(c->e, LLVMGetCalledValue(in), unsafe_in_callee))
 					return false;
-				if (!pure_call(in))
+				if (!cg_co_pure_call(in))
 					fl |= VARY | REPL;
 				break;
 			default:
@@ -231,10 +206,13 @@ static bool scan(struct coarsen *c)
 			c->ins = cg_grow(c->ins, &cap, c->ni, sizeof(*c->ins));
 			c->flags = realloc(c->flags, cap);
 			c->ikeys = realloc(c->ikeys, cap * sizeof(*c->ikeys));
-			if (!c->ins || !c->flags || !c->ikeys || c->ni >= MAX_INSTRUCTIONS)
+			c->blk = realloc(c->blk, cap * sizeof(*c->blk));
+			if (!c->ins || !c->flags || !c->ikeys || !c->blk ||
+			    c->ni >= MAX_INSTRUCTIONS)
 				return false;
 			c->ikeys[c->ni] = (struct cg_key){in, c->ni};
 			c->flags[c->ni] = fl;
+			c->blk[c->ni] = k;
 			c->ins[c->ni++] = in;
 		}
 	cg_keys_sort(c->ikeys, c->ni);
@@ -242,8 +220,8 @@ static bool scan(struct coarsen *c)
 }
 
 /* Variation spreads from operands to results, to a fixed point (phis close
- * the cycles); then every branch must be uniform. */
-static bool spread(struct coarsen *c)
+ * the cycles). */
+static void spread(struct coarsen *c)
 {
 	bool changed = true;
 
@@ -255,7 +233,7 @@ static bool spread(struct coarsen *c)
 			if (c->flags[i] & (VARY | SKIP))
 				continue;
 			for (int k = 0; k < LLVMGetNumOperands(in); k++) {
-				long j = index_of(c, LLVMGetOperand(in, (unsigned)k));
+				long j = cg_co_index(c, LLVMGetOperand(in, (unsigned)k));
 
 				if (j >= 0 && (c->flags[j] & VARY)) {
 					c->flags[i] |= VARY | REPL;
@@ -265,14 +243,21 @@ static bool spread(struct coarsen *c)
 			}
 		}
 	}
+}
+
+/* Every branch the same for all the copies, but the masked loop's. */
+static bool branches_uniform(struct coarsen *c)
+{
 	for (size_t i = 0; i < c->ni; i++) {
 		LLVMValueRef in = c->ins[i];
 		long j;
 
+		if (c->flags[i] & SKIP)
+			continue;
 		if (LLVMIsABranchInst(in) && LLVMIsConditional(in))
-			j = index_of(c, LLVMGetCondition(in));
+			j = cg_co_index(c, LLVMGetCondition(in));
 		else if (LLVMIsASwitchInst(in))
-			j = index_of(c, LLVMGetOperand(in, 0));
+			j = cg_co_index(c, LLVMGetOperand(in, 0));
 		else
 			continue;
 		if (j >= 0 && (c->flags[j] & VARY))
@@ -281,7 +266,7 @@ static bool spread(struct coarsen *c)
 	return true;
 }
 
-static LLVMValueRef map(const struct coarsen *c, LLVMValueRef v, unsigned j)
+LLVMValueRef cg_co_map(const struct coarsen *c, LLVMValueRef v, unsigned j)
 {
 	long i;
 
@@ -295,11 +280,11 @@ static LLVMValueRef map(const struct coarsen *c, LLVMValueRef v, unsigned j)
 				return LLVMGetParam(c->g, p);
 		return v;
 	}
-	i = index_of(c, v);
+	i = cg_co_index(c, v);
 	return i >= 0 ? c->copy[(size_t)i * COARSEN + j] : v;
 }
 
-static unsigned copies(const struct coarsen *c, size_t i)
+unsigned cg_co_copies(const struct coarsen *c, size_t i)
 {
 	return (c->flags[i] & REPL) && !(c->flags[i] & ROOT) ? COARSEN : 1;
 }
@@ -335,7 +320,7 @@ static void clone_body(struct coarsen *c)
 		for (LLVMValueRef in = LLVMGetFirstInstruction(c->cfg.blocks[k]); in;
 		     in = LLVMGetNextInstruction(in), i++) {
 			LLVMValueRef *cp = c->copy + i * COARSEN;
-			unsigned n = copies(c, i);
+			unsigned n = cg_co_copies(c, i);
 
 			if (c->flags[i] & SKIP)
 				continue;
@@ -356,12 +341,21 @@ static void clone_body(struct coarsen *c)
 	}
 }
 
+/* Copy j's value for operand v of instruction i (from: a phi's block). */
+static LLVMValueRef operand(struct coarsen *c, size_t i, LLVMValueRef v, LLVMBasicBlockRef from,
+			    unsigned j)
+{
+	LLVMValueRef exit = cg_co_exit_value(c, i, v, from, j);
+
+	return exit ? exit : cg_co_map(c, v, j);
+}
+
 /* The copies' operands: copy j's of the values they use. */
 static void remap(struct coarsen *c)
 {
 	for (size_t i = 0; i < c->ni; i++) {
 		LLVMValueRef in = c->ins[i];
-		unsigned n = copies(c, i);
+		unsigned n = cg_co_copies(c, i);
 
 		if (c->flags[i] & SKIP)
 			continue;
@@ -370,17 +364,19 @@ static void remap(struct coarsen *c)
 
 			if (LLVMIsAPHINode(in)) {
 				for (unsigned k = 0; k < LLVMCountIncoming(in); k++) {
-					LLVMValueRef v = map(c, LLVMGetIncomingValue(in, k), j);
+					LLVMBasicBlockRef from = LLVMGetIncomingBlock(in, k);
+					LLVMValueRef v = operand(c, i, LLVMGetIncomingValue(in, k),
+								 from, j);
 					LLVMBasicBlockRef bb = LLVMValueAsBasicBlock(
-						map(c, LLVMBasicBlockAsValue(LLVMGetIncomingBlock(in, k)),
-						    j));
+						cg_co_map(c, LLVMBasicBlockAsValue(from), j));
 
 					LLVMAddIncoming(cp, &v, &bb, 1);
 				}
 				continue;
 			}
 			for (int k = 0; k < LLVMGetNumOperands(in); k++)
-				LLVMSetOperand(cp, (unsigned)k, map(c, LLVMGetOperand(in, (unsigned)k), j));
+				LLVMSetOperand(cp, (unsigned)k,
+					       operand(c, i, LLVMGetOperand(in, (unsigned)k), NULL, j));
 		}
 	}
 }
@@ -393,6 +389,8 @@ static void coarsen_fini(struct coarsen *c)
 	free(c->flags);
 	free(c->copy);
 	free(c->nb);
+	free(c->blk);
+	cg_co_masked_loop_fini(c);
 }
 
 LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor)
@@ -404,7 +402,13 @@ LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsi
 
 	*factor = 0;
 	if (!cg_cfg_init(&c.cfg, LLVMGetEntryBasicBlock(kernel)) || !has_loop(&c.cfg) ||
-	    !scan(&c) || !spread(&c))
+	    !scan(&c))
+		goto out;
+	spread(&c);
+	if (!cg_co_find_masked_loop(&c))
+		goto out;
+	spread(&c); /* what the loop's values reach after it */
+	if (!branches_uniform(&c))
 		goto out;
 	c.copy = calloc(c.ni * COARSEN + 1, sizeof(*c.copy));
 	c.nb = calloc(c.cfg.nb + 1, sizeof(*c.nb));
@@ -417,7 +421,13 @@ LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsi
 	LLVMSetFunctionCallConv(c.g, LLVMGetFunctionCallConv(kernel));
 	copy_attributes(kernel, c.g);
 	clone_body(&c);
+	if (c.ml.found && !cg_co_build_masks(&c)) {
+		LLVMDeleteFunction(c.g);
+		c.g = NULL;
+		goto out;
+	}
 	remap(&c);
+	cg_co_mask_loads(&c);
 	*factor = COARSEN;
 out:
 	free(gname);

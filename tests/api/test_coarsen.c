@@ -58,11 +58,29 @@ static const char *src =
 	"{ size_t g = get_global_id(0); float m = -1e30f;\n"
 	"  for (int k = 0; k < n; k++) m = fmax(m, sin(x[g] + (float)k));\n"
 	"  out[g] = m; }\n"
-	/* Kept as they are. */
+	/* Loops whose exit depends on the work-item: masked. */
 	"kernel void varying_trip(global const uint *x, global uint *out)\n"
 	"{ size_t g = get_global_id(0); uint s = 0;\n"
 	"  for (size_t k = 0; k < g % 7; k++) s += x[k];\n"
 	"  out[g] = s; }\n"
+	"typedef struct node { global struct node *next; uint value; } node;\n"
+	"kernel void list_walk(global node *global const *heads, global uint *out)\n"
+	"{ size_t g = get_global_id(0); global node *p = heads[g]; uint n = 0, last = 12345;\n"
+	"  while (p) { last = p->value; p = p->next; n++; }\n"
+	"  out[g] = n * 100000 + last; }\n"
+	"kernel void escape(global const float *c, global uint *out, int max)\n"
+	"{ size_t g = get_global_id(0); float cx = c[g], cy = c[g + 1], x = 0, y = 0; int i = 0;\n"
+	"  while (i < max && x * x + y * y < 4.0f) {\n"
+	"    float t = x * x - y * y + cx; y = 2 * x * y + cy; x = t; i++;\n"
+	"    if (max > 1000) i += 2; }\n"
+	"  out[g] = i + (x > 0); }\n"
+	/* Kept as they are. */
+	"kernel void store_in_loop(global uint *out)\n"
+	"{ size_t g = get_global_id(0);\n"
+	"  for (size_t k = 0; k < g % 5; k++) out[g] += k + 1; }\n"
+	"kernel void divergent_if(global const uint *x, global uint *out, int n)\n"
+	"{ size_t g = get_global_id(0);\n"
+	"  for (int k = 0; k < n; k++) if (x[g] % 3 == (uint)k % 3) out[g] += k; }\n"
 	"kernel void any_dim(global uint *out, int n, uint d)\n"
 	"{ uint s = 0; for (int k = 0; k < n; k++) s += (uint)get_local_id(d) * k;\n"
 	"  out[get_global_id(0)] = s; }\n"
@@ -79,7 +97,9 @@ static const struct {
 } expected[] = {
 	{"matmul", true},         {"private_array", true}, {"branches", true},
 	{"nested", true},         {"dims", true},          {"byval_struct", true},
-	{"side_effects", true},   {"float_math", true},    {"varying_trip", false},
+	{"side_effects", true},   {"float_math", true},    {"varying_trip", true},
+	{"list_walk", true},      {"escape", true},        {"store_in_loop", false},
+	{"divergent_if", false},
 	{"any_dim", false},       {"with_atomic", false},  {"with_printf", false},
 	{"no_loop", false},
 };
@@ -316,27 +336,103 @@ static void check_byval_effects(cl_program p)
 	clReleaseKernel(k);
 }
 
-/* The coarse path (groups of 64) and the plain one (groups of 7) of the
- * same build: the same bits. */
+/* Kernel name(in, out, n) over `count` work-items on the coarse path
+ * (groups of 64) into coarse and on the plain one (groups of 7: no full
+ * step of 8) into plain, with the same build. */
+static void both_paths(cl_program p, const char *name, const void *in, cl_int n, size_t count,
+		       void *coarse, void *plain)
+{
+	cl_kernel k = tu_kernel(p, name);
+	struct range r64 = {1, {0}, {count}, {64}}, r7 = {1, {0}, {count}, {7}};
+
+	clSetKernelArgSVMPointer(k, 0, in);
+	clSetKernelArg(k, 2, sizeof(n), &n);
+	clSetKernelArgSVMPointer(k, 1, coarse);
+	launch(k, &r64, name);
+	clSetKernelArgSVMPointer(k, 1, plain);
+	launch(k, &r7, name);
+	clReleaseKernel(k);
+}
+
+/* The coarse and the plain path: the same bits. */
 static void check_float(cl_program p)
 {
 	static float fx[X], coarse[X], plain[X];
-	cl_kernel k = tu_kernel(p, "float_math");
-	struct range r64 = {1, {0}, {448}, {64}}, r7 = {1, {0}, {448}, {7}};
-	cl_int n = 9;
 
 	for (size_t i = 0; i < X; i++)
 		fx[i] = (float)i * 0.37f - 100.0f;
-	clSetKernelArgSVMPointer(k, 0, fx);
-	clSetKernelArg(k, 2, sizeof(n), &n);
-	clSetKernelArgSVMPointer(k, 1, coarse);
-	launch(k, &r64, "float_math in groups of 64");
-	clSetKernelArgSVMPointer(k, 1, plain);
-	launch(k, &r7, "float_math in groups of 7");
+	both_paths(p, "float_math", fx, 9, 448, coarse, plain);
 	CHECK(!memcmp(coarse, plain, 448 * sizeof(float)) && coarse[100] > -2 && coarse[100] <= 1,
 	      "float_math: coarse and plain paths agree bit for bit (%a %a)", coarse[100],
 	      plain[100]);
+}
+
+/* Lists of 0 to 40 nodes, interleaved, NULL-terminated: a work-item that
+ * has left the loop must not follow its NULL. */
+static void check_list_walk(cl_program p)
+{
+	struct node {
+		struct node *next;
+		cl_uint value;
+	} *nodes = clSVMAlloc(env.context, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
+			      64 * 40 * sizeof(*nodes), 0);
+	struct node **heads = clSVMAlloc(env.context,
+					 CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
+					 64 * sizeof(*heads), 0);
+	uint32_t *res = clSVMAlloc(env.context, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
+				   64 * sizeof(uint32_t), 0);
+	cl_kernel k = tu_kernel(p, "list_walk");
+	size_t bad = 64;
+
+	REQUIRE(nodes && heads && res, "SVM allocations");
+	for (size_t w = 0; w < 64; w++) {
+		size_t len = (w * 7) % 41;
+
+		heads[w] = NULL;
+		for (size_t i = len; i-- > 0;) {
+			struct node *nd = &nodes[i * 64 + w];
+
+			nd->value = (cl_uint)(w * 1000 + i);
+			nd->next = heads[w];
+			heads[w] = nd;
+		}
+		want[w] = len ? (uint32_t)(len * 100000 + w * 1000 + len - 1) : 12345;
+	}
+	clSetKernelArgSVMPointer(k, 0, heads);
+	clSetKernelArgSVMPointer(k, 1, res);
+	for (size_t local = 8; local <= 64; local *= 8) {
+		struct range r = {1, {0}, {64}, {local}};
+
+		memset(res, 0, 64 * sizeof(uint32_t));
+		launch(k, &r, "list_walk");
+		for (size_t w = 0; w < 64 && bad == 64; w++)
+			if (res[w] != want[w])
+				bad = w;
+		CHECK(bad == 64, "list_walk in groups of %zu: out[%zu] = %u, want %u", local, bad,
+		      bad < 64 ? res[bad] : 0, bad < 64 ? want[bad] : 0);
+	}
 	clReleaseKernel(k);
+	clSVMFree(env.context, nodes);
+	clSVMFree(env.context, heads);
+	clSVMFree(env.context, res);
+}
+
+/* Escape times: the same on the coarse and the plain path, and the
+ * host's (no multiply-add to contract: exact either way). */
+static void check_escape(cl_program p)
+{
+	static float cs[X];
+	static uint32_t coarse[X], plain[X];
+	size_t spread = 0;
+
+	for (size_t i = 0; i < X; i++)
+		cs[i] = -2.0f + (float)(i % 97) * 0.03125f;
+	both_paths(p, "escape", cs, 200, 512, coarse, plain);
+	for (size_t i = 1; i < 512; i++)
+		spread += coarse[i] != coarse[i - 1];
+	CHECK(!memcmp(coarse, plain, 512 * sizeof(uint32_t)) && spread > 100,
+	      "escape: coarse and plain paths agree (%zu changes of count along the line)",
+	      spread);
 }
 
 static void check_kept(cl_program p)
@@ -354,6 +450,28 @@ static void check_kept(cl_program p)
 			want[g] = d ? 0 : (uint32_t)(g % 64) * 10;
 		check_out(d ? "any_dim(1)" : "any_dim(0)", &r, 256);
 	}
+	clReleaseKernel(k);
+	k = tu_kernel(p, "store_in_loop");
+	clSetKernelArgSVMPointer(k, 0, out);
+	memset(out, 0, sizeof(out));
+	launch(k, &r, "store_in_loop");
+	for (size_t g = 0; g < 256; g++)
+		want[g] = (uint32_t)((g % 5) * (g % 5 + 1) / 2);
+	check_out("store_in_loop", &r, 256);
+	clReleaseKernel(k);
+	k = tu_kernel(p, "divergent_if");
+	clSetKernelArgSVMPointer(k, 0, x);
+	clSetKernelArgSVMPointer(k, 1, out);
+	clSetKernelArg(k, 2, sizeof(n), &n);
+	memset(out, 0, sizeof(out));
+	launch(k, &r, "divergent_if");
+	for (size_t g = 0; g < 256; g++) {
+		want[g] = 0;
+		for (int q = 0; q < n; q++)
+			if (x[g] % 3 == (uint32_t)q % 3)
+				want[g] += (uint32_t)q;
+	}
+	check_out("divergent_if", &r, 256);
 	clReleaseKernel(k);
 	k = tu_kernel(p, "with_atomic");
 	clSetKernelArgSVMPointer(k, 0, &c);
@@ -383,8 +501,11 @@ int main(void)
 		check_1d(p, "varying_trip", host_varying_trip, -1);
 		check_dims(p);
 		check_byval_effects(p);
-		if (optimised)
+		if (optimised) {
 			check_float(p);
+			check_escape(p);
+		}
+		check_list_walk(p);
 		check_kept(p);
 		clReleaseProgram(p);
 	}
