@@ -284,7 +284,7 @@ bool cg_co_build_masks(struct coarsen *c)
 	LLVMTypeRef i1 = LLVMInt1TypeInContext(e->ctx);
 	LLVMBasicBlockRef hdr = c->nb[ml->header], latch = c->nb[ml->latch];
 	LLVMBasicBlockRef entry = c->nb[ml->entry], exit = c->nb[ml->exit];
-	LLVMValueRef first = LLVMGetFirstInstruction(c->nb[0]), *outs;
+	LLVMValueRef *outs;
 
 	ml->out_next = calloc(ml->nouts * COARSEN + 1, sizeof(*ml->out_next));
 	outs = calloc(ml->nouts * COARSEN + 1, sizeof(*outs));
@@ -292,12 +292,18 @@ bool cg_co_build_masks(struct coarsen *c)
 		free(outs);
 		return false;
 	}
-	if (first)
-		LLVMPositionBuilderBefore(e->b, first);
-	else
-		LLVMPositionBuilderAtEnd(e->b, c->nb[0]);
-	ml->dummy = LLVMBuildAlloca(e->b, LLVMArrayType(e->i8, DUMMY_BYTES), "inactive");
-	LLVMSetAlignment(ml->dummy, 64);
+	/* A global, not an alloca: SROA would turn the loads that may read
+	 * the alloca into branches, one per copy and load. */
+	ml->dummy = LLVMGetNamedGlobal(e->m, "__svmgpu_inactive");
+	if (!ml->dummy) {
+		LLVMTypeRef t = LLVMArrayType(e->i8, DUMMY_BYTES);
+
+		ml->dummy = LLVMAddGlobal(e->m, t, "__svmgpu_inactive");
+		LLVMSetInitializer(ml->dummy, LLVMConstNull(t));
+		LLVMSetGlobalConstant(ml->dummy, 1);
+		LLVMSetLinkage(ml->dummy, LLVMInternalLinkage);
+		LLVMSetAlignment(ml->dummy, 64);
+	}
 
 	LLVMPositionBuilderAtEnd(e->b, entry);
 	for (unsigned j = 0; j < COARSEN; j++)
