@@ -92,7 +92,12 @@ void svmgpu_event_release(cl_event ev)
 
 /* ---- the ready list (lock held) ---- */
 
-static void push_ready(cl_event ev)
+/* Set on the worker threads, which look for ready commands again after
+ * each one they complete. */
+static _Thread_local bool on_worker;
+
+/* wake: signal a sleeping worker (not when the caller runs it next). */
+static void push_ready(cl_event ev, bool wake)
 {
 	ev->next_ready = NULL;
 	if (S.ready_tail)
@@ -101,7 +106,7 @@ static void push_ready(cl_event ev)
 		S.ready_head = ev;
 	S.ready_tail = ev;
 	atomic_fetch_add_explicit(&S.nready, 1, memory_order_relaxed);
-	if (S.sleepers && !S.spinning)
+	if (wake && S.sleepers && !S.spinning)
 		pthread_cond_signal(&S.work_cv);
 }
 
@@ -272,6 +277,7 @@ static void queue_unlink(cl_command_queue q, cl_event ev)
 static struct svmgpu_event_cb *complete_locked(cl_event ev, cl_int status, cl_ulong now)
 {
 	struct svmgpu_event_cb *cbs = NULL;
+	bool readied = false;
 
 	if (!ev->t_start)
 		ev->t_start = now;
@@ -284,8 +290,12 @@ static struct svmgpu_event_cb *complete_locked(cl_event ev, cl_int status, cl_ul
 
 		if (status < 0 && d->propagate_error)
 			d->ev->dep_error = CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST;
-		if (--d->ev->pending == 0)
-			push_ready(d->ev);
+		/* A worker runs the first command its completion made ready
+		 * itself: waking another for it only made them take turns. */
+		if (--d->ev->pending == 0) {
+			push_ready(d->ev, !on_worker || readied);
+			readied = true;
+		}
 	}
 	ev->num_dependents = 0;
 	if (atomic_load(&ev->has_callbacks))
@@ -378,6 +388,7 @@ static void *worker_main(void *arg)
 	bool spun = false;
 
 	(void)arg;
+	on_worker = true;
 	pthread_mutex_lock(&S.lock);
 	for (;;) {
 		cl_event ev;
@@ -568,7 +579,7 @@ cl_int svmgpu_command_submit(cl_event ev, cl_uint n, const cl_event *wait_list, 
 	/* A blocking call whose command is ready runs it on this thread. */
 	run_here = --ev->pending == 0 && blocking;
 	if (ev->pending == 0 && !run_here)
-		push_ready(ev);
+		push_ready(ev, true);
 	pthread_mutex_unlock(&S.lock);
 
 	if (!blocking)
