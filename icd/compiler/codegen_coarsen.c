@@ -245,7 +245,7 @@ static void spread(struct coarsen *c)
 	}
 }
 
-/* Every branch the same for all the copies, but the masked loop's. */
+/* Every branch the same for all the copies, but the masked loops'. */
 static bool branches_uniform(struct coarsen *c)
 {
 	for (size_t i = 0; i < c->ni; i++) {
@@ -390,7 +390,7 @@ static void coarsen_fini(struct coarsen *c)
 	free(c->copy);
 	free(c->nb);
 	free(c->blk);
-	cg_co_masked_loop_fini(c);
+	cg_co_masked_loops_fini(c);
 }
 
 LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor)
@@ -405,9 +405,9 @@ LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsi
 	    !scan(&c))
 		goto out;
 	spread(&c);
-	if (!cg_co_find_masked_loop(&c))
+	if (!cg_co_find_masked_loops(&c))
 		goto out;
-	spread(&c); /* what the loop's values reach after it */
+	spread(&c); /* what the loops' values reach after them */
 	if (!branches_uniform(&c))
 		goto out;
 	c.copy = calloc(c.ni * COARSEN + 1, sizeof(*c.copy));
@@ -421,13 +421,13 @@ LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsi
 	LLVMSetFunctionCallConv(c.g, LLVMGetFunctionCallConv(kernel));
 	copy_attributes(kernel, c.g);
 	clone_body(&c);
-	if (c.ml.found && !cg_co_build_masks(&c)) {
+	if (!cg_co_build_masks(&c)) {
 		LLVMDeleteFunction(c.g);
 		c.g = NULL;
 		goto out;
 	}
 	remap(&c);
-	cg_co_mask_loads(&c);
+	cg_co_mask_memory(&c);
 	*factor = COARSEN;
 out:
 	free(gname);

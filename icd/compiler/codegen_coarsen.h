@@ -20,19 +20,17 @@ enum {
 	VARY = 1,   /* may differ between the work-items */
 	REPL = 2,   /* done once per work-item */
 	ROOT = 4,   /* the local id in x: copy j adds j */
-	SKIP = 8,   /* not copied: debug intrinsics, the masked loop's branches */
+	SKIP = 8,   /* not copied: debug intrinsics, the masked loops' branches */
 };
 
 /* A loop whose exit depends on the work-item (a list walk, an iteration
  * until convergence): G runs it while any of its work-items is still in
  * it, each with an `active` flag (codegen_coarsen_loop.c). */
 struct masked_loop {
-	bool found;
 	size_t header, latch, exit; /* blocks of f: H, the exiting latch B, X */
 	size_t entry;               /* the one block outside that enters H */
 	bool guarded;               /* entry ends in a branch between H and X */
 	bool *in_loop;              /* per block of f */
-	LLVMValueRef dummy;         /* where inactive work-items' loads go */
 	LLVMValueRef enter[COARSEN], active[COARSEN], next[COARSEN];
 	size_t *outs;               /* instructions of L used outside it */
 	size_t nouts;
@@ -50,7 +48,10 @@ struct coarsen {
 	unsigned char *flags;  /* per instruction */
 	LLVMValueRef *copy;    /* per instruction, COARSEN copies */
 	LLVMBasicBlockRef *nb; /* per block of f, G's */
-	struct masked_loop ml;
+	struct masked_loop *loops; /* the masked loops, one after another */
+	size_t nloops;
+	long *loop_of;         /* per block of f: its masked loop, or -1 */
+	LLVMValueRef dummy;    /* where inactive work-items' loads and stores go */
 };
 
 /* v's instruction number in f, or -1. */
@@ -63,19 +64,20 @@ unsigned cg_co_copies(const struct coarsen *c, size_t i);
 bool cg_co_pure_call(LLVMValueRef call);
 
 /* codegen_coarsen_loop.c. After the values' variation is known: the
- * branches that depend on the work-item must be the exit of one loop (and
- * the branch around it) that can run masked; false otherwise. On success,
- * c->ml says which (found false: no such branch), and the values of the
- * loop used after it are marked varying. */
-bool cg_co_find_masked_loop(struct coarsen *c);
-/* In G, once its blocks are cloned: the active flags, the loop's exit and
- * the values used after it; cg_co_mask_loads after the operands are set. */
+ * branches that depend on the work-item must be the exits of loops (and the
+ * branches around them) that can run masked; false otherwise. On success,
+ * c->loops lists them (none: no such branch), and the values of each loop
+ * used after it are marked varying. */
+bool cg_co_find_masked_loops(struct coarsen *c);
+/* In G, once its blocks are cloned: the active flags, the loops' exits and
+ * the values used after them; cg_co_mask_memory after the operands are set. */
 bool cg_co_build_masks(struct coarsen *c);
-void cg_co_mask_loads(struct coarsen *c);
-/* The value copy j uses for operand v of instruction `user` (which is
- * outside the loop): the loop's value at copy j's exit; NULL: not one. */
+void cg_co_mask_memory(struct coarsen *c);
+/* The value copy j uses for operand v (from block `from` for a phi) of
+ * instruction `user`, when v is a masked loop's value used outside it: the
+ * loop's value at copy j's exit; NULL: not one. */
 LLVMValueRef cg_co_exit_value(const struct coarsen *c, size_t user, LLVMValueRef v,
 			      LLVMBasicBlockRef from, unsigned j);
-void cg_co_masked_loop_fini(struct coarsen *c);
+void cg_co_masked_loops_fini(struct coarsen *c);
 
 #endif

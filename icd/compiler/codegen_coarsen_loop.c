@@ -9,14 +9,15 @@
  *
  * The shape handled: a loop with one latch B that is also its only exit
  * (to X), entered from one block P, which may branch around it to X (the
- * guard that loop rotation leaves). In G each copy j gets a flag active_j,
- * set from P's condition on entry and cleared when B's condition says copy j
- * leaves; the loop runs while any copy is active. An inactive copy still
- * computes, but the loads it makes go to a dummy slot, and the loop may not
- * store, call anything with effects or allocate; so what it computes is
- * thrown away unseen. Each value of the loop used after it is kept, per copy,
- * as it was in the copy's last active iteration; X's phis take, per copy,
- * the loop's value or the value around it. */
+ * guard that loop rotation leaves); a kernel may have several, one after
+ * another. In G each copy j gets a flag active_j, set from P's condition on
+ * entry and cleared when B's condition says copy j leaves; the loop runs
+ * while any copy is active. An inactive copy still computes, but its loads
+ * and stores go to a dummy slot, and the loop may not call anything with
+ * effects or allocate; so what it computes is thrown away unseen. Each value
+ * of the loop used after it is kept, per copy, as it was in the copy's last
+ * active iteration; X's phis take, per copy, the loop's value or the value
+ * around it. */
 #include "codegen_coarsen.h"
 
 #include <stdlib.h>
@@ -94,22 +95,29 @@ static void loop_blocks(const struct coarsen *c, size_t header, size_t latch, bo
 	}
 }
 
-/* What the loop may hold: nothing a copy that is no longer in it could
- * make visible, nor anything that could trap on the values it computes. */
-static bool body_fits(const struct coarsen *c, LLVMTargetDataRef td)
+/* What the loop may hold: nothing an inactive copy could make visible
+ * (its loads and stores go to the dummy slot), nor anything that could trap
+ * on the values it computes. */
+static bool body_fits(const struct coarsen *c, const struct masked_loop *ml)
 {
 	for (size_t i = 0; i < c->ni; i++) {
 		LLVMValueRef in = c->ins[i];
 
-		if (!c->ml.in_loop[c->blk[i]] || (c->flags[i] & SKIP))
+		if (!ml->in_loop[c->blk[i]] || (c->flags[i] & SKIP))
 			continue;
 		switch (LLVMGetInstructionOpcode(in)) {
-		case LLVMStore: case LLVMAlloca: case LLVMFence: case LLVMUnreachable:
-		case LLVMRet: case LLVMSwitch:
+		case LLVMAlloca: case LLVMFence: case LLVMUnreachable: case LLVMRet:
+		case LLVMSwitch:
 			return false;
 		case LLVMLoad:
 			if (LLVMGetVolatile(in) ||
-			    LLVMABISizeOfType(td, LLVMTypeOf(in)) > DUMMY_BYTES)
+			    LLVMABISizeOfType(c->e->td, LLVMTypeOf(in)) > DUMMY_BYTES)
+				return false;
+			break;
+		case LLVMStore:
+			if (LLVMGetVolatile(in) ||
+			    LLVMABISizeOfType(c->e->td, LLVMTypeOf(LLVMGetOperand(in, 0))) >
+				    DUMMY_BYTES)
 				return false;
 			break;
 		case LLVMCall:
@@ -125,40 +133,39 @@ static bool body_fits(const struct coarsen *c, LLVMTargetDataRef td)
 
 /* The instructions of the loop used outside it, and the ones outside that
  * use them (varying: each copy left the loop at its own iteration). */
-static bool find_outs(struct coarsen *c)
+static bool find_outs(struct coarsen *c, struct masked_loop *ml)
 {
 	size_t cap = 0;
 
 	for (size_t i = 0; i < c->ni; i++) {
 		bool out = false;
 
-		if (!c->ml.in_loop[c->blk[i]])
+		if (!ml->in_loop[c->blk[i]])
 			continue;
 		for (LLVMUseRef u = LLVMGetFirstUse(c->ins[i]); u; u = LLVMGetNextUse(u)) {
 			long user = cg_co_index(c, LLVMGetUser(u));
 
 			if (user < 0)
 				return false;
-			if (!c->ml.in_loop[c->blk[user]]) {
+			if (!ml->in_loop[c->blk[user]]) {
 				c->flags[user] |= VARY | REPL;
 				out = true;
 			}
 		}
 		if (!out)
 			continue;
-		c->ml.outs = cg_grow(c->ml.outs, &cap, c->ml.nouts, sizeof(*c->ml.outs));
-		if (!c->ml.outs)
+		ml->outs = cg_grow(ml->outs, &cap, ml->nouts, sizeof(*ml->outs));
+		if (!ml->outs)
 			return false;
-		c->ml.outs[c->ml.nouts++] = i;
+		ml->outs[ml->nouts++] = i;
 	}
 	return true;
 }
 
 /* Whether the varying branch at the end of block b is the latch of a loop
- * of the handled shape; fills c->ml. */
-static bool match_loop(struct coarsen *c, size_t b, size_t guard_branch_block, bool *seen)
+ * of the handled shape; fills *ml. */
+static bool match_loop(struct coarsen *c, size_t b, struct masked_loop *ml, bool *seen)
 {
-	struct masked_loop *ml = &c->ml;
 	LLVMValueRef br = LLVMGetBasicBlockTerminator(c->cfg.blocks[b]);
 	long s0 = block_of(c, LLVMGetSuccessor(br, 0)), s1 = block_of(c, LLVMGetSuccessor(br, 1));
 	size_t h, x, entry = c->cfg.nb, outside_preds = 0, inside_preds = 0;
@@ -199,8 +206,6 @@ static bool match_loop(struct coarsen *c, size_t b, size_t guard_branch_block, b
 	for (size_t k = 0; k < c->cfg.nb; k++)
 		if (has_edge(c, k, x) && k != b && !(ml->guarded && k == entry))
 			return false;
-	if (guard_branch_block < c->cfg.nb && (!ml->guarded || guard_branch_block != entry))
-		return false;
 	ml->header = h;
 	ml->latch = b;
 	ml->exit = x;
@@ -213,10 +218,10 @@ static long terminator_index(const struct coarsen *c, size_t block)
 	return cg_co_index(c, LLVMGetBasicBlockTerminator(c->cfg.blocks[block]));
 }
 
-bool cg_co_find_masked_loop(struct coarsen *c)
+/* The blocks whose branch depends on the work-item; false for a switch. */
+static bool varying_branches(struct coarsen *c, size_t **out, size_t *n)
 {
-	size_t varying[2], n = 0;
-	bool *seen;
+	size_t cap = 0;
 
 	for (size_t i = 0; i < c->ni; i++) {
 		LLVMValueRef in = c->ins[i];
@@ -230,31 +235,91 @@ bool cg_co_find_masked_loop(struct coarsen *c)
 			continue;
 		if (cond < 0 || !(c->flags[cond] & VARY))
 			continue;
-		if (n == 2 || LLVMIsASwitchInst(in))
+		if (LLVMIsASwitchInst(in))
 			return false;
-		varying[n++] = c->blk[i];
+		*out = cg_grow(*out, &cap, *n, sizeof(**out));
+		if (!*out)
+			return false;
+		(*out)[(*n)++] = c->blk[i];
 	}
-	if (!n)
-		return true;
-	c->ml.in_loop = calloc(c->cfg.nb + 1, sizeof(bool));
-	seen = calloc(c->cfg.nb + 1, sizeof(bool));
-	if (!c->ml.in_loop || !seen) {
-		free(seen);
-		return false;
-	}
-	/* One of them the latch, the other (if any) the guard. */
-	c->ml.found = match_loop(c, varying[0], n == 2 ? varying[1] : c->cfg.nb, seen) ||
-		      (n == 2 && match_loop(c, varying[1], varying[0], seen));
-	free(seen);
-	if (!c->ml.found || !body_fits(c, c->e->td) || !find_outs(c))
-		return c->ml.found = false;
-	for (LLVMValueRef in = LLVMGetFirstInstruction(c->cfg.blocks[c->ml.exit]);
-	     in && LLVMIsAPHINode(in); in = LLVMGetNextInstruction(in))
-		c->flags[cg_co_index(c, in)] |= VARY | REPL;
-	c->flags[terminator_index(c, c->ml.latch)] = SKIP;
-	if (c->ml.guarded)
-		c->flags[terminator_index(c, c->ml.entry)] = SKIP;
 	return true;
+}
+
+/* Each varying branch the latch of a masked loop or the guard around one;
+ * the loops apart from each other. */
+static bool assign_branches(struct coarsen *c, const size_t *br, size_t n, bool *seen)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct masked_loop *ml = &c->loops[c->nloops];
+
+		ml->in_loop = calloc(c->cfg.nb + 1, sizeof(bool));
+		if (!ml->in_loop)
+			return false;
+		if (!match_loop(c, br[i], ml, seen)) {
+			free(ml->in_loop);
+			ml->in_loop = NULL;
+			continue;
+		}
+		c->nloops++;
+		for (size_t k = 0; k < c->cfg.nb; k++) {
+			if (!ml->in_loop[k])
+				continue;
+			if (c->loop_of[k] >= 0)
+				return false; /* nested in, or sharing blocks with, another */
+			c->loop_of[k] = (long)c->nloops - 1;
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		bool mine = false;
+
+		for (size_t l = 0; l < c->nloops && !mine; l++)
+			mine = br[i] == c->loops[l].latch ||
+			       (c->loops[l].guarded && br[i] == c->loops[l].entry);
+		if (!mine)
+			return false;
+	}
+	return true;
+}
+
+bool cg_co_find_masked_loops(struct coarsen *c)
+{
+	size_t *br = NULL, n = 0;
+	bool *seen = NULL, ok;
+
+	if (!varying_branches(c, &br, &n))
+		goto fail;
+	if (!n) {
+		free(br);
+		return true;
+	}
+	c->loops = calloc(n, sizeof(*c->loops));
+	c->loop_of = malloc(c->cfg.nb * sizeof(*c->loop_of));
+	seen = calloc(c->cfg.nb + 1, sizeof(bool));
+	if (!c->loops || !c->loop_of || !seen)
+		goto fail;
+	for (size_t k = 0; k < c->cfg.nb; k++)
+		c->loop_of[k] = -1;
+	ok = assign_branches(c, br, n, seen);
+	for (size_t l = 0; ok && l < c->nloops; l++) {
+		struct masked_loop *ml = &c->loops[l];
+
+		ok = body_fits(c, ml) && find_outs(c, ml);
+		if (!ok)
+			break;
+		for (LLVMValueRef in = LLVMGetFirstInstruction(c->cfg.blocks[ml->exit]);
+		     in && LLVMIsAPHINode(in); in = LLVMGetNextInstruction(in))
+			c->flags[cg_co_index(c, in)] |= VARY | REPL;
+		c->flags[terminator_index(c, ml->latch)] = SKIP;
+		if (ml->guarded)
+			c->flags[terminator_index(c, ml->entry)] = SKIP;
+	}
+	free(br);
+	free(seen);
+	return ok;
+fail:
+	free(br);
+	free(seen);
+	return false;
 }
 
 /* OR of the copies' flags, to branch on. */
@@ -277,9 +342,27 @@ static LLVMValueRef goes_to(struct coarsen *c, size_t k, size_t to, unsigned j)
 								: LLVMBuildNot(c->e->b, cond, "");
 }
 
-bool cg_co_build_masks(struct coarsen *c)
+/* The slot inactive copies read and write instead of memory: per thread
+ * (their stores would make the threads share a cache line), and a global,
+ * not an alloca: SROA would turn loads that may read an alloca into a
+ * branch per copy and load. */
+static LLVMValueRef dummy_slot(struct launcher_env *e)
 {
-	struct masked_loop *ml = &c->ml;
+	LLVMValueRef g = LLVMGetNamedGlobal(e->m, "__svmgpu_inactive");
+	LLVMTypeRef t = LLVMArrayType(e->i8, DUMMY_BYTES);
+
+	if (!g) {
+		g = LLVMAddGlobal(e->m, t, "__svmgpu_inactive");
+		LLVMSetInitializer(g, LLVMConstNull(t));
+		LLVMSetLinkage(g, LLVMInternalLinkage);
+		LLVMSetThreadLocal(g, 1);
+		LLVMSetAlignment(g, 64);
+	}
+	return LLVMBuildCall2(e->b, e->tls_address_type, e->tls_address, &g, 1, "inactive");
+}
+
+static bool build_loop_masks(struct coarsen *c, struct masked_loop *ml)
+{
 	struct launcher_env *e = c->e;
 	LLVMTypeRef i1 = LLVMInt1TypeInContext(e->ctx);
 	LLVMBasicBlockRef hdr = c->nb[ml->header], latch = c->nb[ml->latch];
@@ -292,19 +375,6 @@ bool cg_co_build_masks(struct coarsen *c)
 		free(outs);
 		return false;
 	}
-	/* A global, not an alloca: SROA would turn the loads that may read
-	 * the alloca into branches, one per copy and load. */
-	ml->dummy = LLVMGetNamedGlobal(e->m, "__svmgpu_inactive");
-	if (!ml->dummy) {
-		LLVMTypeRef t = LLVMArrayType(e->i8, DUMMY_BYTES);
-
-		ml->dummy = LLVMAddGlobal(e->m, t, "__svmgpu_inactive");
-		LLVMSetInitializer(ml->dummy, LLVMConstNull(t));
-		LLVMSetGlobalConstant(ml->dummy, 1);
-		LLVMSetLinkage(ml->dummy, LLVMInternalLinkage);
-		LLVMSetAlignment(ml->dummy, 64);
-	}
-
 	LLVMPositionBuilderAtEnd(e->b, entry);
 	for (unsigned j = 0; j < COARSEN; j++)
 		ml->enter[j] = ml->guarded ? goes_to(c, ml->entry, ml->header, j)
@@ -346,66 +416,107 @@ bool cg_co_build_masks(struct coarsen *c)
 	return true;
 }
 
+bool cg_co_build_masks(struct coarsen *c)
+{
+	LLVMValueRef first = LLVMGetFirstInstruction(c->nb[0]);
+
+	if (!c->nloops)
+		return true;
+	if (first)
+		LLVMPositionBuilderBefore(c->e->b, first);
+	else
+		LLVMPositionBuilderAtEnd(c->e->b, c->nb[0]);
+	c->dummy = dummy_slot(c->e);
+	for (size_t l = 0; l < c->nloops; l++)
+		if (!build_loop_masks(c, &c->loops[l]))
+			return false;
+	return true;
+}
+
+static const struct masked_loop *loop_at(const struct coarsen *c, size_t block)
+{
+	return c->nloops && c->loop_of[block] >= 0 ? &c->loops[c->loop_of[block]] : NULL;
+}
+
 LLVMValueRef cg_co_exit_value(const struct coarsen *c, size_t user, LLVMValueRef v,
 			      LLVMBasicBlockRef from, unsigned j)
 {
-	const struct masked_loop *ml = &c->ml;
 	long def = cg_co_index(c, v);
+	const struct masked_loop *ml = def >= 0 ? loop_at(c, c->blk[def]) : NULL;
 	LLVMValueRef value = NULL, around = NULL, in = c->ins[user];
 
-	if (!ml->found || ml->in_loop[c->blk[user]])
-		return NULL;
-	if (def >= 0 && ml->in_loop[c->blk[def]])
+	if (ml && !ml->in_loop[c->blk[user]])
 		for (size_t o = 0; o < ml->nouts && !value; o++)
 			if (ml->outs[o] == (size_t)def)
 				value = ml->out_next[o * COARSEN + j];
-	if (!LLVMIsAPHINode(in) || c->blk[user] != ml->exit)
+	if (!LLVMIsAPHINode(in) || !from)
 		return value;
-	/* X's phi: from P, what goes around the loop (the usual copy); from
-	 * B, the loop's value for the copies that entered it. */
-	if (block_of(c, from) != (long)ml->latch)
-		return NULL;
-	if (!value)
-		value = cg_co_map(c, v, j);
-	if (!ml->guarded)
-		return value;
-	for (unsigned k = 0; k < LLVMCountIncoming(in); k++)
-		if (block_of(c, LLVMGetIncomingBlock(in, k)) == (long)ml->entry)
-			around = cg_co_map(c, LLVMGetIncomingValue(in, k), j);
-	LLVMPositionBuilderBefore(c->e->b, LLVMGetBasicBlockTerminator(c->nb[ml->latch]));
-	return LLVMBuildSelect(c->e->b, ml->enter[j], value, around, "");
+	/* A phi of some loop's X: from P, what goes around the loop (the usual
+	 * copy); from B, the loop's value for the copies that entered it. */
+	for (size_t l = 0; l < c->nloops; l++) {
+		const struct masked_loop *x = &c->loops[l];
+
+		if (c->blk[user] != x->exit || block_of(c, from) != (long)x->latch)
+			continue;
+		if (!value)
+			value = cg_co_map(c, v, j);
+		if (!x->guarded)
+			return value;
+		for (unsigned k = 0; k < LLVMCountIncoming(in); k++)
+			if (block_of(c, LLVMGetIncomingBlock(in, k)) == (long)x->entry)
+				around = cg_co_map(c, LLVMGetIncomingValue(in, k), j);
+		LLVMPositionBuilderBefore(c->e->b, LLVMGetBasicBlockTerminator(c->nb[x->latch]));
+		return LLVMBuildSelect(c->e->b, x->enter[j], value, around, "");
+	}
+	return value;
 }
 
-void cg_co_mask_loads(struct coarsen *c)
+/* Copy j's access at `cp` (its pointer operand `op`) goes to the dummy slot
+ * when the copy is inactive. */
+static void mask_access(struct coarsen *c, const struct masked_loop *ml, LLVMValueRef cp,
+			unsigned op, unsigned j)
 {
-	const struct masked_loop *ml = &c->ml;
+	LLVMValueRef p = LLVMGetOperand(cp, op);
 
-	if (!ml->found)
-		return;
+	LLVMPositionBuilderBefore(c->e->b, cp);
+	LLVMSetOperand(cp, op,
+		       LLVMBuildSelect(c->e->b, ml->active[j], p,
+				       LLVMBuildAddrSpaceCast(c->e->b, c->dummy, LLVMTypeOf(p), ""),
+				       ""));
+}
+
+void cg_co_mask_memory(struct coarsen *c)
+{
 	for (size_t i = 0; i < c->ni; i++) {
+		const struct masked_loop *ml = loop_at(c, c->blk[i]);
 		long addr;
 
-		if (!ml->in_loop[c->blk[i]] || !LLVMIsALoadInst(c->ins[i]))
+		if (!ml || (c->flags[i] & SKIP))
+			continue;
+		if (LLVMIsAStoreInst(c->ins[i])) {
+			/* Every copy's, even to a uniform address: the value may
+			 * not be the same, nor the copy active. */
+			for (unsigned j = 0; j < COARSEN; j++)
+				mask_access(c, ml, c->copy[i * COARSEN + j], 1, j);
+			continue;
+		}
+		if (!LLVMIsALoadInst(c->ins[i]))
 			continue;
 		addr = cg_co_index(c, LLVMGetOperand(c->ins[i], 0));
 		if (addr < 0 || !(c->flags[addr] & VARY))
 			continue;
-		for (unsigned j = 0; j < COARSEN; j++) {
-			LLVMValueRef cp = c->copy[i * COARSEN + j], p = LLVMGetOperand(cp, 0);
-
-			LLVMPositionBuilderBefore(c->e->b, cp);
-			LLVMSetOperand(cp, 0,
-				       LLVMBuildSelect(c->e->b, ml->active[j], p,
-						       LLVMBuildAddrSpaceCast(c->e->b, ml->dummy,
-									      LLVMTypeOf(p), ""),
-						       ""));
-		}
+		for (unsigned j = 0; j < COARSEN; j++)
+			mask_access(c, ml, c->copy[i * COARSEN + j], 0, j);
 	}
 }
 
-void cg_co_masked_loop_fini(struct coarsen *c)
+void cg_co_masked_loops_fini(struct coarsen *c)
 {
-	free(c->ml.in_loop);
-	free(c->ml.outs);
-	free(c->ml.out_next);
+	for (size_t l = 0; l < c->nloops; l++) {
+		free(c->loops[l].in_loop);
+		free(c->loops[l].outs);
+		free(c->loops[l].out_next);
+	}
+	free(c->loops);
+	free(c->loop_of);
 }

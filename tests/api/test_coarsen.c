@@ -63,10 +63,11 @@ static const char *src =
 	"{ size_t g = get_global_id(0); uint s = 0;\n"
 	"  for (size_t k = 0; k < g % 7; k++) s += x[k];\n"
 	"  out[g] = s; }\n"
-	"typedef struct node { global struct node *next; uint value; } node;\n"
+	"typedef struct node { global struct node *next; uint value, index, total; } node;\n"
 	"kernel void list_walk(global node *global const *heads, global uint *out)\n"
 	"{ size_t g = get_global_id(0); global node *p = heads[g]; uint n = 0, last = 12345;\n"
-	"  while (p) { last = p->value; p = p->next; n++; }\n"
+	"  while (p) { last = p->value; p->index = n; p = p->next; n++; }\n"
+	"  for (p = heads[g]; p; p = p->next) p->total = n;\n"
 	"  out[g] = n * 100000 + last; }\n"
 	"kernel void escape(global const float *c, global uint *out, int max)\n"
 	"{ size_t g = get_global_id(0); float cx = c[g], cy = c[g + 1], x = 0, y = 0; int i = 0;\n"
@@ -74,10 +75,14 @@ static const char *src =
 	"    float t = x * x - y * y + cx; y = 2 * x * y + cy; x = t; i++;\n"
 	"    if (max > 1000) i += 2; }\n"
 	"  out[g] = i + (x > 0); }\n"
-	/* Kept as they are. */
 	"kernel void store_in_loop(global uint *out)\n"
 	"{ size_t g = get_global_id(0);\n"
 	"  for (size_t k = 0; k < g % 5; k++) out[g] += k + 1; }\n"
+	/* Kept as they are. */
+	"kernel void nested_divergent(global uint *out)\n"
+	"{ size_t g = get_global_id(0); uint s = 0;\n"
+	"  for (size_t i = 0; i < g % 5; i++) for (size_t k = 0; k < i + g % 3; k++) s = s * 31 + k;\n"
+	"  out[g] = s; }\n"
 	"kernel void divergent_if(global const uint *x, global uint *out, int n)\n"
 	"{ size_t g = get_global_id(0);\n"
 	"  for (int k = 0; k < n; k++) if (x[g] % 3 == (uint)k % 3) out[g] += k; }\n"
@@ -98,8 +103,8 @@ static const struct {
 	{"matmul", true},         {"private_array", true}, {"branches", true},
 	{"nested", true},         {"dims", true},          {"byval_struct", true},
 	{"side_effects", true},   {"float_math", true},    {"varying_trip", true},
-	{"list_walk", true},      {"escape", true},        {"store_in_loop", false},
-	{"divergent_if", false},
+	{"list_walk", true},      {"escape", true},        {"store_in_loop", true},
+	{"nested_divergent", false}, {"divergent_if", false},
 	{"any_dim", false},       {"with_atomic", false},  {"with_printf", false},
 	{"no_loop", false},
 };
@@ -373,7 +378,7 @@ static void check_list_walk(cl_program p)
 {
 	struct node {
 		struct node *next;
-		cl_uint value;
+		cl_uint value, index, total;
 	} *nodes = clSVMAlloc(env.context, CL_MEM_READ_WRITE | CL_MEM_SVM_FINE_GRAIN_BUFFER,
 			      64 * 40 * sizeof(*nodes), 0);
 	struct node **heads = clSVMAlloc(env.context,
@@ -410,6 +415,15 @@ static void check_list_walk(cl_program p)
 				bad = w;
 		CHECK(bad == 64, "list_walk in groups of %zu: out[%zu] = %u, want %u", local, bad,
 		      bad < 64 ? res[bad] : 0, bad < 64 ? want[bad] : 0);
+		for (size_t w = 0; w < 64 && bad == 64; w++) {
+			size_t len = (w * 7) % 41, i = 0;
+
+			for (struct node *nd = heads[w]; nd; nd = nd->next, i++)
+				if (nd->index != i || nd->total != len)
+					bad = w;
+		}
+		CHECK(bad == 64, "list_walk in groups of %zu: the stores of both loops in list %zu",
+		      local, bad);
 	}
 	clReleaseKernel(k);
 	clSVMFree(env.context, nodes);
@@ -458,6 +472,17 @@ static void check_kept(cl_program p)
 	for (size_t g = 0; g < 256; g++)
 		want[g] = (uint32_t)((g % 5) * (g % 5 + 1) / 2);
 	check_out("store_in_loop", &r, 256);
+	clReleaseKernel(k);
+	k = tu_kernel(p, "nested_divergent");
+	clSetKernelArgSVMPointer(k, 0, out);
+	launch(k, &r, "nested_divergent");
+	for (size_t g = 0; g < 256; g++) {
+		want[g] = 0;
+		for (size_t i = 0; i < g % 5; i++)
+			for (size_t q = 0; q < i + g % 3; q++)
+				want[g] = want[g] * 31 + (uint32_t)q;
+	}
+	check_out("nested_divergent", &r, 256);
 	clReleaseKernel(k);
 	k = tu_kernel(p, "divergent_if");
 	clSetKernelArgSVMPointer(k, 0, x);
