@@ -7,7 +7,8 @@
  * vecadd again on clSVMAlloc memory on both (the same kind of memory: both
  * ask for transparent huge pages, which malloc'd memory does not get), a
  * local-memory reduction, a naive sgemm, a linked-list walk and atomics on
- * clSVMAlloc memory on both, the walk again on malloc'd nodes, and a cached
+ * clSVMAlloc memory on both, the walk again on malloc'd nodes and on nodes in
+ * shuffled order, a stencil whose radius is an argument, and a cached
  * rebuild of a program. */
 #include "bench_util.h"
 
@@ -49,6 +50,11 @@ static const char *source =
 	"  __global node *p = heads[get_global_id(0)]; int s = 0;\n"
 	"  for (int i = 0; i < steps && p; i++) { s += p->value; p = p->next; }\n"
 	"  out[get_global_id(0)] = s; }\n"
+	"__kernel void stencil(__global const float *a, __global const float *w,\n"
+	"                      __global float *o, int r) {\n"
+	"  size_t i = get_global_id(0) + 16; float s = 0;\n"
+	"  for (int k = -r; k <= r; k++) s += a[i + k] * w[k + r];\n"
+	"  o[i] = s; }\n"
 	"__kernel void count(__global int *counter) { atomic_inc(counter); }\n"
 	"__kernel void ticket(__global int *counter, __global int *out) {\n"
 	"  out[get_global_id(0)] = atomic_inc(counter); }\n";
@@ -56,10 +62,11 @@ static const char *source =
 /* K_VECADD_SVM: vecadd on clSVMAlloc buffers on both platforms. */
 enum {
 	K_EMPTY, K_VECADD, K_SAXPY, K_REDUCE, K_SGEMM, K_WALK, K_COUNT, K_TICKET, K_VECADD_SVM,
-	K_WALK_SYS, K_NUM
+	K_WALK_SYS, K_WALK_SHUFFLED, K_STENCIL, K_NUM
 };
 static const char *const names[K_NUM] = {"empty", "vecadd", "saxpy", "reduce", "sgemm",
-					 "walk", "count", "ticket", "vecadd", "walk"};
+					 "walk", "count", "ticket", "vecadd", "walk",
+					 "walk", "stencil"};
 
 struct kstate {
 	cl_program prog;
@@ -70,6 +77,8 @@ struct kstate {
 	float *svm[3]; /* clSVMAlloc'd whatever the device supports: a, b, c */
 	void *nodes, **heads;         /* clSVMAlloc'd */
 	void *sys_nodes, **sys_heads; /* malloc'd where the device allows it */
+	void *rnd_nodes, **rnd_heads; /* clSVMAlloc'd, in shuffled order */
+	float *weights;
 	int *counter, *out;
 };
 
@@ -188,6 +197,22 @@ static double s_walk_sys(struct plat *p)
 	return walk_rate(p, K_WALK_SYS);
 }
 
+static double s_walk_shuffled(struct plat *p)
+{
+	return walk_rate(p, K_WALK_SHUFFLED);
+}
+
+#define STENCIL_R 4
+
+/* Million points per second of a 9-point stencil whose radius is an
+ * argument (a loop the compiler cannot unroll). */
+static double s_stencil(struct plat *p)
+{
+	size_t g = N - 64;
+
+	return g / run1(p, K_STENCIL, 1, &g, NULL);
+}
+
 /* Million atomic increments per second: one per work-item. */
 static double atomic_rate(struct plat *p, int k)
 {
@@ -220,29 +245,54 @@ static double s_rebuild(struct plat *p)
 	return t / 1e3; /* ms */
 }
 
-static void fill_list(void *mem, void **heads)
+/* 1024 lists, interleaved through memory so walking them misses caches;
+ * node i of the walk at place[i] (NULL: in order). */
+static void fill_list(void *mem, void **heads, const unsigned *place)
 {
 	struct node {
 		void *next;
 		int value;
 	} *nodes = mem;
 
-	/* 1024 lists, interleaved through memory so walking them misses caches. */
 	for (unsigned i = 0; i < NODES; i++) {
-		unsigned next = i + 1024;
+		unsigned at = place ? place[i] : i, next = i + 1024;
 
-		nodes[i].value = 1;
-		nodes[i].next = next < NODES ? &nodes[next] : NULL;
+		nodes[at].value = 1;
+		nodes[at].next = next < NODES ? &nodes[place ? place[next] : next] : NULL;
 	}
 	for (unsigned i = 0; i < 1024; i++)
-		heads[i] = &nodes[i];
+		heads[i] = &nodes[place ? place[i] : i];
+}
+
+/* The nodes in a random order: every step of a walk a cache and TLB miss,
+ * its latency exposed. */
+static void fill_shuffled(void *mem, void **heads)
+{
+	unsigned *place = malloc(NODES * sizeof(*place));
+	uint32_t x = 12345;
+
+	if (!place)
+		return;
+	for (unsigned i = 0; i < NODES; i++)
+		place[i] = i;
+	for (unsigned i = NODES - 1; i > 0; i--) {
+		unsigned j, t;
+
+		x = x * 1664525u + 1013904223u;
+		j = (unsigned)(((uint64_t)x * (i + 1)) >> 32);
+		t = place[i];
+		place[i] = place[j];
+		place[j] = t;
+	}
+	fill_list(mem, heads, place);
+	free(place);
 }
 
 static bool set_args(struct plat *p)
 {
 	struct kstate *s = KS(p);
 	float scale = 2.0f;
-	cl_int n = SGEMM_N, steps = NODES / 1024;
+	cl_int n = SGEMM_N, steps = NODES / 1024, radius = STENCIL_R;
 
 	for (int k = 1; k < K_NUM; k++)
 		if (s->system_svm &&
@@ -275,7 +325,14 @@ static bool set_args(struct plat *p)
 			       clSetKernelArgSVMPointer(s->k[K_TICKET], 1, s->svm[2]) |
 			       clSetKernelArgSVMPointer(s->k[K_WALK_SYS], 0, s->sys_heads) |
 			       clSetKernelArg(s->k[K_WALK_SYS], 1, sizeof(steps), &steps) |
-			       clSetKernelArgSVMPointer(s->k[K_WALK_SYS], 2, s->out));
+			       clSetKernelArgSVMPointer(s->k[K_WALK_SYS], 2, s->out) |
+			       clSetKernelArgSVMPointer(s->k[K_WALK_SHUFFLED], 0, s->rnd_heads) |
+			       clSetKernelArg(s->k[K_WALK_SHUFFLED], 1, sizeof(steps), &steps) |
+			       clSetKernelArgSVMPointer(s->k[K_WALK_SHUFFLED], 2, s->out) |
+			       clSetKernelArgSVMPointer(s->k[K_STENCIL], 0, s->svm[0]) |
+			       clSetKernelArgSVMPointer(s->k[K_STENCIL], 1, s->weights) |
+			       clSetKernelArgSVMPointer(s->k[K_STENCIL], 2, s->svm[2]) |
+			       clSetKernelArg(s->k[K_STENCIL], 3, sizeof(radius), &radius));
 }
 
 static void setup(struct plat *p, bool want_pocl, struct kstate *s)
@@ -321,10 +378,14 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 	s->heads = svm_alloc(p, 1024 * sizeof(void *));
 	s->sys_nodes = alloc(p, NODES * 2 * sizeof(void *));
 	s->sys_heads = alloc(p, 1024 * sizeof(void *));
+	s->rnd_nodes = svm_alloc(p, NODES * 2 * sizeof(void *));
+	s->rnd_heads = svm_alloc(p, 1024 * sizeof(void *));
+	s->weights = svm_alloc(p, (2 * STENCIL_R + 1) * sizeof(float));
 	s->out = svm_alloc(p, 1024 * sizeof(int));
 	s->counter = svm_alloc(p, sizeof(int));
 	if (!s->a || !s->b || !s->c || !s->svm[0] || !s->svm[1] || !s->svm[2] || !s->ga ||
 	    !s->gb || !s->gc || !s->nodes || !s->heads || !s->sys_nodes || !s->sys_heads ||
+	    !s->rnd_nodes || !s->rnd_heads || !s->weights ||
 	    !s->out || !s->counter) {
 		failed(p, "allocation", CL_OUT_OF_RESOURCES);
 		return;
@@ -343,8 +404,11 @@ static void setup(struct plat *p, bool want_pocl, struct kstate *s)
 		s->gb[i] = (float)(i % 5) * 0.5f;
 	}
 	*s->counter = 0;
-	fill_list(s->nodes, s->heads);
-	fill_list(s->sys_nodes, s->sys_heads);
+	fill_list(s->nodes, s->heads, NULL);
+	fill_list(s->sys_nodes, s->sys_heads, NULL);
+	fill_shuffled(s->rnd_nodes, s->rnd_heads);
+	for (int i = 0; i <= 2 * STENCIL_R; i++)
+		s->weights[i] = 1.0f / (float)(2 * STENCIL_R + 1);
 	p->ok = set_args(p);
 }
 
@@ -352,7 +416,7 @@ static void teardown(struct plat *p, struct kstate *s)
 {
 	void *bufs[] = {s->a, s->b, s->c, s->sys_nodes, s->sys_heads};
 	void *svm[] = {s->svm[0], s->svm[1], s->svm[2], s->ga, s->gb, s->gc, s->nodes, s->heads,
-		       s->out, s->counter};
+		       s->out, s->counter, s->rnd_nodes, s->rnd_heads, s->weights};
 
 	if (p->q)
 		clFinish(p->q);
@@ -436,6 +500,8 @@ int main(int argc, char **argv)
 		{"naive sgemm 512x512", "GF/s", s_sgemm, RATE, NULL, NULL},
 		{"linked-list walk, 1M nodes", "M/s", s_walk, RATE, NULL, NULL},
 		{"linked-list walk, malloc'd nodes", "M/s", s_walk_sys, RATE, NULL, NULL},
+		{"linked-list walk, shuffled nodes", "M/s", s_walk_shuffled, RATE, NULL, NULL},
+		{"9-point stencil, radius an argument", "M/s", s_stencil, RATE, NULL, NULL},
 		{"atomic_inc on one counter", "M/s", s_atomics, RATE, NULL, NULL},
 		{"atomic_inc, old values stored", "M/s", s_tickets, RATE, NULL, NULL},
 		{"cached rebuild of the program", "ms", s_rebuild, TIME, NULL, NULL},

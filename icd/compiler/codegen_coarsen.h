@@ -51,7 +51,8 @@ struct coarsen {
 	struct masked_loop *loops; /* the masked loops, one after another */
 	size_t nloops;
 	long *loop_of;         /* per block of f: its masked loop, or -1 */
-	LLVMValueRef dummy;    /* where inactive work-items' loads and stores go */
+	LLVMValueRef dummy_in, dummy_out; /* where inactive work-items' loads and
+					   * stores go */
 };
 
 /* v's instruction number in f, or -1. */

@@ -342,23 +342,27 @@ static LLVMValueRef goes_to(struct coarsen *c, size_t k, size_t to, unsigned j)
 								: LLVMBuildNot(c->e->b, cond, "");
 }
 
-/* The slot inactive copies read and write instead of memory: per thread
- * (their stores would make the threads share a cache line), and a global,
- * not an alloca: SROA would turn loads that may read an alloca into a
- * branch per copy and load. */
-static LLVMValueRef dummy_slot(struct launcher_env *e)
+/* The slots inactive copies read and write instead of memory: globals, not
+ * allocas (SROA would turn loads that may read an alloca into a branch per
+ * copy and load); one constant slot to read, which leaves the loads free to
+ * be reordered (a walk over a writable one ran 2x slower), and one per thread
+ * to write (stores to a shared one would bounce its cache line). */
+static LLVMValueRef dummy_slot(struct launcher_env *e, bool writable)
 {
-	LLVMValueRef g = LLVMGetNamedGlobal(e->m, "__svmgpu_inactive");
+	const char *name = writable ? "__svmgpu_inactive_out" : "__svmgpu_inactive_in";
+	LLVMValueRef g = LLVMGetNamedGlobal(e->m, name);
 	LLVMTypeRef t = LLVMArrayType(e->i8, DUMMY_BYTES);
 
 	if (!g) {
-		g = LLVMAddGlobal(e->m, t, "__svmgpu_inactive");
+		g = LLVMAddGlobal(e->m, t, name);
 		LLVMSetInitializer(g, LLVMConstNull(t));
 		LLVMSetLinkage(g, LLVMInternalLinkage);
-		LLVMSetThreadLocal(g, 1);
+		LLVMSetGlobalConstant(g, !writable);
+		LLVMSetThreadLocal(g, writable);
 		LLVMSetAlignment(g, 64);
 	}
-	return LLVMBuildCall2(e->b, e->tls_address_type, e->tls_address, &g, 1, "inactive");
+	return writable ? LLVMBuildCall2(e->b, e->tls_address_type, e->tls_address, &g, 1, "")
+			: g;
 }
 
 static bool build_loop_masks(struct coarsen *c, struct masked_loop *ml)
@@ -426,7 +430,8 @@ bool cg_co_build_masks(struct coarsen *c)
 		LLVMPositionBuilderBefore(c->e->b, first);
 	else
 		LLVMPositionBuilderAtEnd(c->e->b, c->nb[0]);
-	c->dummy = dummy_slot(c->e);
+	c->dummy_in = dummy_slot(c->e, false);
+	c->dummy_out = dummy_slot(c->e, true);
 	for (size_t l = 0; l < c->nloops; l++)
 		if (!build_loop_masks(c, &c->loops[l]))
 			return false;
@@ -477,11 +482,12 @@ static void mask_access(struct coarsen *c, const struct masked_loop *ml, LLVMVal
 			unsigned op, unsigned j)
 {
 	LLVMValueRef p = LLVMGetOperand(cp, op);
+	LLVMValueRef dummy = LLVMIsAStoreInst(cp) ? c->dummy_out : c->dummy_in;
 
 	LLVMPositionBuilderBefore(c->e->b, cp);
 	LLVMSetOperand(cp, op,
 		       LLVMBuildSelect(c->e->b, ml->active[j], p,
-				       LLVMBuildAddrSpaceCast(c->e->b, c->dummy, LLVMTypeOf(p), ""),
+				       LLVMBuildAddrSpaceCast(c->e->b, dummy, LLVMTypeOf(p), ""),
 				       ""));
 }
 
