@@ -16,10 +16,11 @@
  * instruction by instruction. Their loops become one loop doing the work of
  * COARSEN, with independent chains that the SLP vectoriser can make vectors.
  * This is a legal schedule of the work-items only where they take the same
- * branches: every branch condition must be uniform, or the kernel is left as
- * it is. Lockstep is how a GPU runs them anyway; OpenCL promises no order
- * between the work-items of a group outside barriers and atomics (kernels
- * with atomics are left to cg_combine_atomics).
+ * branches: every branch condition must be uniform, but the exits of loops
+ * that run masked (codegen_coarsen_loop.c), or the kernel is left as it is.
+ * Lockstep is how a GPU runs them anyway; OpenCL promises no order between
+ * the work-items of a group outside barriers and atomics (kernels with
+ * atomics are left to cg_combine_atomics).
  *
  * The local id in x, read from the work-item state, is the one root of
  * variation (copy j adds j to it); allocas (private memory) are per
