@@ -185,13 +185,18 @@ static void debug_form(const char *kernel, const struct region_info *ri)
 		fprintf(stderr, "svmgpu: kernel %s: fiber form\n", kernel);
 }
 
-static void debug_coarsened(const char *kernel, unsigned factor)
+/* SVMGPU_DEBUG: which kernels with loops run coarsened, and why not. */
+static void debug_coarsened(const char *kernel, unsigned factor, const char *why)
 {
 	const char *v = getenv("SVMGPU_DEBUG");
 
-	if (v && *v && *v != '0')
+	if (!v || !*v || *v == '0')
+		return;
+	if (factor)
 		fprintf(stderr, "svmgpu: kernel %s: %u work-items in lockstep (coarsened)\n",
 			kernel, factor);
+	else if (why)
+		fprintf(stderr, "svmgpu: kernel %s: not coarsened: %s\n", kernel, why);
 }
 
 /* What the launchers will need besides the kernels: the runtime's own
@@ -361,12 +366,13 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 	for (uint32_t i = 0; i < nk; i++) {
 		LLVMValueRef f = LLVMGetNamedFunction(m, kernels[i].name), coarse = NULL;
 		unsigned factor = 0;
+		const char *why = NULL;
 
 		kernels[i].local_mem_size = local_total;
 		if (kernels[i].uses_barrier)
 			continue;
 		if (optimize && use_coarsening)
-			coarse = cg_coarsen_kernel(&e, f, &factor);
+			coarse = cg_coarsen_kernel(&e, f, &factor, &why);
 		looped[nloops] = f;
 		if (!cg_build_loop_launcher(&e, f, coarse, factor, &loops[nloops])) {
 			err = CL_OUT_OF_HOST_MEMORY;
@@ -374,9 +380,8 @@ cl_int svmgpu_codegen(size_t n, const void *const *bcs, const size_t *sizes, boo
 		}
 		/* Atomics are combined in the plain loops only (coarsening
 		 * leaves kernels with atomics alone). */
-		if (coarse)
-			debug_coarsened(kernels[i].name, factor);
-		else
+		debug_coarsened(kernels[i].name, factor, why);
+		if (!coarse)
 			nloops++;
 	}
 	if (optimize && !cg_combine_atomics(&e, tm, loops, looped, nloops, log))

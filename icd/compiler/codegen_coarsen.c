@@ -148,8 +148,14 @@ static bool wi_address_escapes(struct coarsen *c, LLVMValueRef in)
 	return false;
 }
 
-/* Collects the instructions and their first flags; false when the kernel
- * has something lockstep copies cannot express. */
+static bool refuse(struct coarsen *c, const char *why)
+{
+	c->why = why;
+	return false;
+}
+
+/* Collects the instructions and their first flags; false (c->why says
+ * why) when the kernel has something lockstep copies cannot express. */
 static bool scan(struct coarsen *c)
 {
 	size_t cap = 0;
@@ -161,22 +167,24 @@ static bool scan(struct coarsen *c)
 			const char *name;
 
 			switch (LLVMGetInstructionOpcode(in)) {
-			case LLVMAtomicRMW: case LLVMAtomicCmpXchg: case LLVMInvoke:
-			case LLVMCallBr: case LLVMIndirectBr: case LLVMLandingPad: case LLVMResume:
-			case LLVMVAArg: case LLVMCatchSwitch: case LLVMCatchPad: case LLVMCleanupPad:
-			case LLVMCatchRet: case LLVMCleanupRet:
-				return false;
+			case LLVMAtomicRMW: case LLVMAtomicCmpXchg:
+				return refuse(c, "it performs atomics");
+			case LLVMInvoke: case LLVMCallBr: case LLVMIndirectBr: case LLVMLandingPad:
+			case LLVMResume: case LLVMVAArg: case LLVMCatchSwitch: case LLVMCatchPad:
+			case LLVMCleanupPad: case LLVMCatchRet: case LLVMCleanupRet:
+				return refuse(c, "it has indirect branches or exception handling");
 			case LLVMLoad:
 				if (LLVMGetOrdering(in) != LLVMAtomicOrderingNotAtomic)
-					return false;
+					return refuse(c, "it performs atomics");
 				if (!judge_wi_load(c, in, &fl))
-					return false;
+					return refuse(c, "it reads a work-item query it cannot follow "
+						      "(get_local_id of a variable dimension?)");
 				if (LLVMGetVolatile(in))
 					fl |= VARY | REPL;
 				break;
 			case LLVMStore:
 				if (LLVMGetOrdering(in) != LLVMAtomicOrderingNotAtomic)
-					return false;
+					return refuse(c, "it performs atomics");
 				fl |= REPL;
 				break;
 			case LLVMFence:
@@ -191,11 +199,14 @@ static bool scan(struct coarsen *c)
 					fl = SKIP;
 					break;
 				}
-				if (!name || LLVMIsFunctionVarArg(LLVMGlobalGetValueType(
-						     LLVMGetCalledValue(in))) ||
-				    LLVMGetCalledValue(in) == c->e->sync ||
+				if (!name)
+					return refuse(c, "it makes an indirect call");
+				if (LLVMIsFunctionVarArg(LLVMGlobalGetValueType(LLVMGetCalledValue(in))))
+					return refuse(c, "it calls printf");
+				if (LLVMGetCalledValue(in) == c->e->sync ||
 				    cg_reaches(c->e, LLVMGetCalledValue(in), unsafe_in_callee))
-					return false;
+					return refuse(c, "it calls a function that performs atomics or "
+						      "reads the work-item state");
 				if (!cg_co_pure_call(in))
 					fl |= VARY | REPL;
 				break;
@@ -203,14 +214,15 @@ static bool scan(struct coarsen *c)
 				break;
 			}
 			if (wi_address_escapes(c, in))
-				return false;
+				return refuse(c, "it uses the work-item state other than by loads");
 			c->ins = cg_grow(c->ins, &cap, c->ni, sizeof(*c->ins));
 			c->flags = realloc(c->flags, cap);
 			c->ikeys = realloc(c->ikeys, cap * sizeof(*c->ikeys));
 			c->blk = realloc(c->blk, cap * sizeof(*c->blk));
-			if (!c->ins || !c->flags || !c->ikeys || !c->blk ||
-			    c->ni >= MAX_INSTRUCTIONS)
-				return false;
+			if (!c->ins || !c->flags || !c->ikeys || !c->blk)
+				return refuse(c, "out of memory");
+			if (c->ni >= MAX_INSTRUCTIONS)
+				return refuse(c, "it is too large");
 			c->ikeys[c->ni] = (struct cg_key){in, c->ni};
 			c->flags[c->ni] = fl;
 			c->blk[c->ni] = k;
@@ -394,16 +406,21 @@ static void coarsen_fini(struct coarsen *c)
 	cg_co_masked_loops_fini(c);
 }
 
-LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor)
+LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor,
+			       const char **why)
 {
-	struct coarsen c = {.e = e, .f = kernel};
+	struct coarsen c = {.e = e, .f = kernel,
+			    .why = "a branch depends on the work-item other than at the exit of "
+				   "a loop it can mask"};
 	size_t len;
 	const char *name = LLVMGetValueName2(kernel, &len);
 	char *gname = NULL;
 
 	*factor = 0;
-	if (!cg_cfg_init(&c.cfg, LLVMGetEntryBasicBlock(kernel)) || !has_loop(&c.cfg) ||
-	    !scan(&c))
+	*why = NULL;
+	if (!cg_cfg_init(&c.cfg, LLVMGetEntryBasicBlock(kernel)) || !has_loop(&c.cfg))
+		goto out_quiet; /* the plain loop form vectorises */
+	if (!scan(&c))
 		goto out;
 	spread(&c);
 	if (!cg_co_find_masked_loops(&c))
@@ -411,6 +428,7 @@ LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsi
 	spread(&c); /* what the loops' values reach after them */
 	if (!branches_uniform(&c))
 		goto out;
+	c.why = "out of memory";
 	c.copy = calloc(c.ni * COARSEN + 1, sizeof(*c.copy));
 	c.nb = calloc(c.cfg.nb + 1, sizeof(*c.nb));
 	if (!c.copy || !c.nb || asprintf(&gname, "%.*s.x%d", (int)len, name, COARSEN) < 0) {
@@ -431,6 +449,9 @@ LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsi
 	cg_co_mask_memory(&c);
 	*factor = COARSEN;
 out:
+	if (!c.g)
+		*why = c.why;
+out_quiet:
 	free(gname);
 	coarsen_fini(&c);
 	return c.g;

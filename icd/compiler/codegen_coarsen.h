@@ -51,6 +51,7 @@ struct coarsen {
 	struct masked_loop *loops; /* the masked loops, one after another */
 	size_t nloops;
 	long *loop_of;         /* per block of f: its masked loop, or -1 */
+	const char *why;       /* when the kernel cannot be coarsened */
 	LLVMValueRef dummy_in, dummy_out; /* where inactive work-items' loads and
 					   * stores go */
 };

@@ -304,8 +304,11 @@ bool cg_co_find_masked_loops(struct coarsen *c)
 		struct masked_loop *ml = &c->loops[l];
 
 		ok = body_fits(c, ml) && find_outs(c, ml);
-		if (!ok)
+		if (!ok) {
+			c->why = "a loop whose exit depends on the work-item calls a function "
+				 "with effects or allocates";
 			break;
+		}
 		for (LLVMValueRef in = LLVMGetFirstInstruction(c->cfg.blocks[ml->exit]);
 		     in && LLVMIsAPHINode(in); in = LLVMGetNextInstruction(in))
 			c->flags[cg_co_index(c, in)] |= VARY | REPL;

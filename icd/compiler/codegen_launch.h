@@ -78,8 +78,10 @@ void cg_parallel_access(struct launcher_env *e, const struct item_loop *lp, LLVM
  * consecutive work-items in x in lockstep (what is the same for all of them
  * computed once), or NULL when the kernel has no loop of its own or a branch
  * that depends on the local id in x (or anything else lockstep copies cannot
- * express). Run cg_prepare_coarsening first. */
-LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor);
+ * express: *why says what, NULL when the kernel has no loop). Run
+ * cg_prepare_coarsening first. */
+LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsigned *factor,
+			       const char **why);
 /* Inlines what reads the work-item state and promotes the variables of the
  * kernels to registers, when any of them has a loop. */
 bool cg_prepare_coarsening(struct launcher_env *e, LLVMTargetMachineRef tm,

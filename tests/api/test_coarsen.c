@@ -96,23 +96,32 @@ static const char *src =
 	"kernel void no_loop(global const uint *x, global uint *out)\n"
 	"{ out[get_global_id(0)] = x[get_global_id(0)] * 2; }\n";
 
+/* Whether the optimised build coarsens each kernel, and if not, the reason
+ * it gives (NULL: it says nothing, the kernel has no loop of its own). */
 static const struct {
 	const char *kernel;
 	bool coarsened;
+	const char *why;
 } expected[] = {
-	{"matmul", true},         {"private_array", true}, {"branches", true},
-	{"nested", true},         {"dims", true},          {"byval_struct", true},
-	{"side_effects", true},   {"float_math", true},    {"varying_trip", true},
-	{"list_walk", true},      {"escape", true},        {"store_in_loop", true},
-	{"nested_divergent", false}, {"divergent_if", false},
-	{"any_dim", false},       {"with_atomic", false},  {"with_printf", false},
-	{"no_loop", false},
+	{"matmul", true, NULL},         {"private_array", true, NULL},
+	{"branches", true, NULL},       {"nested", true, NULL},
+	{"dims", true, NULL},           {"byval_struct", true, NULL},
+	{"side_effects", true, NULL},   {"float_math", true, NULL},
+	{"varying_trip", true, NULL},   {"list_walk", true, NULL},
+	{"escape", true, NULL},         {"store_in_loop", true, NULL},
+	{"nested_divergent", false, "a branch depends on the work-item"},
+	{"divergent_if", false, "a branch depends on the work-item"},
+	{"any_dim", false, "a work-item query it cannot follow"},
+	{"with_atomic", false, "performs atomics"},
+	{"with_printf", false, "it calls printf"},
+	{"no_loop", false, NULL},
 };
 
 static void check_said(const char *said, bool optimised)
 {
 	for (size_t i = 0; i < sizeof(expected) / sizeof(*expected); i++) {
-		char want[128];
+		char want[160];
+		const char *at;
 		bool says;
 
 		snprintf(want, sizeof(want), "kernel %s: 8 work-items in lockstep",
@@ -121,6 +130,19 @@ static void check_said(const char *said, bool optimised)
 		CHECK(says == (optimised && expected[i].coarsened), "%s: %s build %s",
 		      expected[i].kernel, optimised ? "optimised" : "unoptimised",
 		      says ? "coarsened it" : "did not coarsen it");
+		if (expected[i].coarsened || !optimised)
+			continue;
+		snprintf(want, sizeof(want), "kernel %s: not coarsened: ", expected[i].kernel);
+		at = strstr(said, want);
+		if (!expected[i].why) {
+			CHECK(at == NULL, "%s: no reason given (a kernel without a loop)",
+			      expected[i].kernel);
+			continue;
+		}
+		CHECK(at && strstr(at, expected[i].why) &&
+			      strstr(at, expected[i].why) < strchr(at, '\n'),
+		      "%s: the build says why not: \"%s\" (said: %.100s)", expected[i].kernel,
+		      expected[i].why, at ? at : "nothing");
 	}
 }
 
