@@ -22,14 +22,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *callee_name(LLVMValueRef call)
-{
-	LLVMValueRef callee = LLVMGetCalledValue(call);
-	size_t len;
-
-	return callee && LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : NULL;
-}
-
 /* ---- which kernels to inline into their launchers ---- */
 
 /* Whether fn performs an atomic read-modify-write, itself or through what it
@@ -62,13 +54,8 @@ static bool reaches_atomic(struct launcher_env *e, LLVMValueRef fn, LLVMValueRef
 			    reaches_atomic(e, callee, seen, nseen, cap))
 				found = true;
 		}
-	if (found) {
-		LLVMRemoveEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-					       cg_attr_kind("noinline"));
-		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-					LLVMCreateEnumAttribute(e->ctx, cg_attr_kind("alwaysinline"),
-								0));
-	}
+	if (found)
+		cg_force_inline(e->ctx, fn);
 	return found;
 }
 
@@ -86,7 +73,7 @@ LLVMValueRef cg_atomic_strip(LLVMValueRef p)
 			   (LLVMGetConstOpcode(p) == LLVMGetElementPtr ||
 			    LLVMGetConstOpcode(p) == LLVMAddrSpaceCast)) {
 			p = LLVMGetOperand(p, 0);
-		} else if (LLVMIsACallInst(p) && (name = callee_name(p)) &&
+		} else if (LLVMIsACallInst(p) && (name = cg_callee_name(p)) &&
 			   !strncmp(name, "llvm.threadlocal.address", 24)) {
 			p = LLVMGetOperand(p, 0);
 		} else {
@@ -131,7 +118,7 @@ static bool harmless_call(LLVMValueRef call)
 					 "llvm.experimental.noalias.scope.decl"};
 	LLVMValueRef callee = LLVMGetCalledValue(call);
 	LLVMAttributeRef mem;
-	const char *name = callee_name(call);
+	const char *name = cg_callee_name(call);
 
 	if (!name)
 		return false;
@@ -326,7 +313,7 @@ bool cg_atomic_invariant(struct combine *c, LLVMValueRef p, LLVMBasicBlockRef en
 	if (LLVMGetInstructionParent(p) == entry)
 		return true;
 	if (LLVMIsAGetElementPtrInst(p) || LLVMIsABitCastInst(p) || LLVMIsAAddrSpaceCastInst(p) ||
-	    (LLVMIsACallInst(p) && (name = callee_name(p)) &&
+	    (LLVMIsACallInst(p) && (name = cg_callee_name(p)) &&
 	     !strncmp(name, "llvm.threadlocal.address", 24))) {
 		unsigned n = LLVMGetNumOperands(p) - (LLVMIsACallInst(p) ? 1 : 0);
 

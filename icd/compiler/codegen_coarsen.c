@@ -35,14 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *callee_name(LLVMValueRef call)
-{
-	LLVMValueRef callee = LLVMGetCalledValue(call);
-	size_t len;
-
-	return callee && LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : NULL;
-}
-
 bool cg_co_pure_call(LLVMValueRef call)
 {
 	unsigned kind = cg_attr_kind("memory");
@@ -194,7 +186,7 @@ static bool scan(struct coarsen *c)
 				fl |= VARY | REPL;
 				break;
 			case LLVMCall:
-				name = callee_name(in);
+				name = cg_callee_name(in);
 				if (name && !strncmp(name, "llvm.dbg.", 9)) {
 					fl = SKIP;
 					break;
@@ -300,24 +292,6 @@ LLVMValueRef cg_co_map(const struct coarsen *c, LLVMValueRef v, unsigned j)
 unsigned cg_co_copies(const struct coarsen *c, size_t i)
 {
 	return (c->flags[i] & REPL) && !(c->flags[i] & ROOT) ? COARSEN : 1;
-}
-
-static void copy_attributes(LLVMValueRef from, LLVMValueRef to)
-{
-	LLVMAttributeRef attrs[64];
-	long last = (long)LLVMCountParams(from);
-
-	for (long idx = -1; idx <= last; idx++) {
-		LLVMAttributeIndex ai = idx < 0 ? (LLVMAttributeIndex)LLVMAttributeFunctionIndex
-						: (LLVMAttributeIndex)idx;
-		unsigned n = LLVMGetAttributeCountAtIndex(from, ai);
-
-		if (n > 64)
-			continue;
-		LLVMGetAttributesAtIndex(from, ai, attrs);
-		for (unsigned a = 0; a < n; a++)
-			LLVMAddAttributeAtIndex(to, ai, attrs[a]);
-	}
 }
 
 /* G's blocks and instructions, with the operands still f's. */
@@ -438,7 +412,7 @@ LLVMValueRef cg_coarsen_kernel(struct launcher_env *e, LLVMValueRef kernel, unsi
 	c.g = LLVMAddFunction(e->m, gname, LLVMGlobalGetValueType(kernel));
 	LLVMSetLinkage(c.g, LLVMInternalLinkage);
 	LLVMSetFunctionCallConv(c.g, LLVMGetFunctionCallConv(kernel));
-	copy_attributes(kernel, c.g);
+	cg_copy_attributes(kernel, c.g, NULL);
 	clone_body(&c);
 	if (!cg_co_build_masks(&c)) {
 		LLVMDeleteFunction(c.g);
@@ -505,7 +479,6 @@ static void thaw(struct frozen *fz, size_t n)
 bool cg_prepare_coarsening(struct launcher_env *e, LLVMTargetMachineRef tm,
 			   const LLVMValueRef *kernels, size_t n, char **log)
 {
-	unsigned always = cg_attr_kind("alwaysinline");
 	struct frozen *frozen = NULL;
 	size_t nfrozen = 0, cap = 0;
 	bool any = false, ok;
@@ -534,9 +507,7 @@ bool cg_prepare_coarsening(struct launcher_env *e, LLVMTargetMachineRef tm,
 		}
 		if (!cg_reaches(e, f, uses_state))
 			continue;
-		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, cg_attr_kind("noinline"));
-		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
-					LLVMCreateEnumAttribute(e->ctx, always, 0));
+		cg_force_inline(e->ctx, f);
 	}
 	ok = cg_run_pipeline(e->m, tm,
 			     "always-inline,function(sroa,early-cse,simplifycfg,"

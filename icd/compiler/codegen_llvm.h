@@ -35,6 +35,13 @@ bool cg_link_library(LLVMContextRef ctx, LLVMModuleRef m, const void *bc, size_t
 unsigned cg_attr_kind(const char *name);
 /* Parameter i's enum attribute `name` of fn, or NULL. */
 LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name);
+/* fn marked alwaysinline (and no longer noinline), for the always-inliner. */
+void cg_force_inline(LLVMContextRef ctx, LLVMValueRef fn);
+/* from's function, return and parameter attributes on to (same parameter
+ * list), those keep() accepts (keep NULL: all). */
+void cg_copy_attributes(LLVMValueRef from, LLVMValueRef to, bool (*keep)(LLVMAttributeRef a));
+/* The name of the function a call calls directly, or NULL. */
+const char *cg_callee_name(LLVMValueRef call);
 /* One kernel's metadata; false when out of memory. */
 bool cg_fill_meta(LLVMContextRef ctx, LLVMTargetDataRef td, LLVMValueRef fn,
 		  struct svmgpu_kernel_meta *k);

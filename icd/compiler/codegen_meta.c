@@ -208,6 +208,44 @@ LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name)
 	return LLVMGetEnumAttributeAtIndex(fn, i + 1, cg_attr_kind(name));
 }
 
+void cg_force_inline(LLVMContextRef ctx, LLVMValueRef fn)
+{
+	LLVMRemoveEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, cg_attr_kind("noinline"));
+	LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(ctx, cg_attr_kind("alwaysinline"), 0));
+}
+
+void cg_copy_attributes(LLVMValueRef from, LLVMValueRef to, bool (*keep)(LLVMAttributeRef a))
+{
+	long last = (long)LLVMCountParams(from);
+
+	for (long idx = -1; idx <= last; idx++) {
+		LLVMAttributeIndex at = idx < 0 ? (LLVMAttributeIndex)LLVMAttributeFunctionIndex
+						: (LLVMAttributeIndex)idx;
+		unsigned count = LLVMGetAttributeCountAtIndex(from, at);
+		LLVMAttributeRef *attrs;
+
+		if (!count)
+			continue;
+		attrs = calloc(count, sizeof(*attrs));
+		if (!attrs)
+			continue;
+		LLVMGetAttributesAtIndex(from, at, attrs);
+		for (unsigned a = 0; a < count; a++)
+			if (!keep || keep(attrs[a]))
+				LLVMAddAttributeAtIndex(to, at, attrs[a]);
+		free(attrs);
+	}
+}
+
+const char *cg_callee_name(LLVMValueRef call)
+{
+	LLVMValueRef callee = LLVMGetCalledValue(call);
+	size_t len;
+
+	return callee && LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : NULL;
+}
+
 /* vec_type_hint(T) from clang's !vec_type_hint {T undef, i32 signed}. */
 static void vec_type_hint(LLVMValueRef node, char *out, size_t size, bool space)
 {

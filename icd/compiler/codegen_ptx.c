@@ -184,9 +184,7 @@ static void wrap_local_params(LLVMContextRef ctx, LLVMModuleRef m, LLVMValueRef 
 	LLVMSetFunctionCallConv(body, LLVMCCallConv);
 	/* clang marks kernels noinline (another kernel may call them): the body
 	 * belongs in its entry. */
-	LLVMRemoveEnumAttributeAtIndex(body, LLVMAttributeFunctionIndex, cg_attr_kind("noinline"));
-	LLVMAddAttributeAtIndex(body, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(ctx, cg_attr_kind("alwaysinline"), 0));
+	cg_force_inline(ctx, body);
 	b = LLVMCreateBuilderInContext(ctx);
 	LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(ctx, entry, "entry"));
 	for (unsigned i = 0; i < n; i++) {

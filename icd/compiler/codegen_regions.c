@@ -37,15 +37,11 @@
 
 bool cg_inline_sync_paths(struct launcher_env *e, LLVMTargetMachineRef tm, char **log)
 {
-	unsigned always = cg_attr_kind("alwaysinline");
-
 	for (LLVMValueRef f = LLVMGetFirstFunction(e->m); f; f = LLVMGetNextFunction(f)) {
 		if (LLVMIsDeclaration(f) || f == e->sync || !cg_reaches_sync(e, f))
 			continue;
-		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, cg_attr_kind("noinline"));
 		LLVMRemoveEnumAttributeAtIndex(f, LLVMAttributeFunctionIndex, cg_attr_kind("optnone"));
-		LLVMAddAttributeAtIndex(f, LLVMAttributeFunctionIndex,
-					LLVMCreateEnumAttribute(e->ctx, always, 0));
+		cg_force_inline(e->ctx, f);
 	}
 	return cg_run_pipeline(e->m, tm, "always-inline,function(sroa,early-cse)", false,
 			       "svmgpu: inlining for barriers failed: %s\n", log);
@@ -391,26 +387,16 @@ static bool is_type_attr(LLVMAttributeRef a, const char *name)
 
 /* The kernel's attributes on R: all but those that would keep it out of
  * its launcher, and byval (R gets the argument's address). */
+static bool keep_on_r(LLVMAttributeRef a)
+{
+	return !is_enum_attr(a, "noinline") && !is_enum_attr(a, "optnone") &&
+	       !is_type_attr(a, "byval");
+}
+
 static void copy_attributes(struct regions *r, LLVMValueRef R)
 {
-	unsigned n = LLVMCountParams(r->fn);
-
-	for (unsigned idx = 0; idx <= n; idx++) {
-		unsigned at = idx ? idx : (unsigned)LLVMAttributeFunctionIndex;
-		unsigned count = LLVMGetAttributeCountAtIndex(r->fn, at);
-		LLVMAttributeRef *attrs = calloc(count ? count : 1, sizeof(*attrs));
-
-		if (!attrs)
-			continue;
-		LLVMGetAttributesAtIndex(r->fn, at, attrs);
-		for (unsigned a = 0; a < count; a++)
-			if (!is_enum_attr(attrs[a], "noinline") && !is_enum_attr(attrs[a], "optnone") &&
-			    !is_type_attr(attrs[a], "byval"))
-				LLVMAddAttributeAtIndex(R, at, attrs[a]);
-		free(attrs);
-	}
-	LLVMAddAttributeAtIndex(R, LLVMAttributeFunctionIndex,
-				LLVMCreateEnumAttribute(r->e->ctx, cg_attr_kind("alwaysinline"), 0));
+	cg_copy_attributes(r->fn, R, keep_on_r);
+	cg_force_inline(r->e->ctx, R);
 }
 
 /* The slots into R's dispatch block: frame slots as addresses in the frame
