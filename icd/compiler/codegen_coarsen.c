@@ -250,24 +250,26 @@ static void spread(struct coarsen *c)
 	}
 }
 
+bool cg_co_varying_branch(const struct coarsen *c, size_t i)
+{
+	LLVMValueRef in = c->ins[i];
+	long cond;
+
+	if (LLVMIsABranchInst(in) && LLVMIsConditional(in))
+		cond = cg_co_index(c, LLVMGetCondition(in));
+	else if (LLVMIsASwitchInst(in))
+		cond = cg_co_index(c, LLVMGetOperand(in, 0));
+	else
+		return false;
+	return cond >= 0 && (c->flags[cond] & VARY);
+}
+
 /* Every branch the same for all the copies, but the masked loops'. */
 static bool branches_uniform(struct coarsen *c)
 {
-	for (size_t i = 0; i < c->ni; i++) {
-		LLVMValueRef in = c->ins[i];
-		long j;
-
-		if (c->flags[i] & SKIP)
-			continue;
-		if (LLVMIsABranchInst(in) && LLVMIsConditional(in))
-			j = cg_co_index(c, LLVMGetCondition(in));
-		else if (LLVMIsASwitchInst(in))
-			j = cg_co_index(c, LLVMGetOperand(in, 0));
-		else
-			continue;
-		if (j >= 0 && (c->flags[j] & VARY))
+	for (size_t i = 0; i < c->ni; i++)
+		if (!(c->flags[i] & SKIP) && cg_co_varying_branch(c, i))
 			return false;
-	}
 	return true;
 }
 

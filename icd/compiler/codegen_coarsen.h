@@ -30,7 +30,6 @@ struct masked_loop {
 	size_t header, latch, exit; /* blocks of f: H, the exiting latch B, X */
 	size_t entry;               /* the one block outside that enters H */
 	bool guarded;               /* entry ends in a branch between H and X */
-	bool *in_loop;              /* per block of f */
 	LLVMValueRef enter[COARSEN], active[COARSEN], next[COARSEN];
 	size_t *outs;               /* instructions of L used outside it */
 	size_t nouts;
@@ -50,7 +49,7 @@ struct coarsen {
 	LLVMBasicBlockRef *nb; /* per block of f, G's */
 	struct masked_loop *loops; /* the masked loops, one after another */
 	size_t nloops;
-	long *loop_of;         /* per block of f: its masked loop, or -1 */
+	long *loop_of;         /* per block of f: its masked loop (index), or -1 */
 	const char *why;       /* when the kernel cannot be coarsened */
 	LLVMValueRef dummy_in, dummy_out; /* where inactive work-items' loads and
 					   * stores go */
@@ -64,6 +63,9 @@ LLVMValueRef cg_co_map(const struct coarsen *c, LLVMValueRef v, unsigned j);
 /* How many copies instruction i gets: 1 or COARSEN. */
 unsigned cg_co_copies(const struct coarsen *c, size_t i);
 bool cg_co_pure_call(LLVMValueRef call);
+/* Is instruction i a branch or switch whose condition may differ between
+ * the copies? */
+bool cg_co_varying_branch(const struct coarsen *c, size_t i);
 
 /* codegen_coarsen_loop.c. After the values' variation is known: the
  * branches that depend on the work-item must be the exits of loops (and the

@@ -35,6 +35,11 @@ static long block_of(const struct coarsen *c, LLVMBasicBlockRef bb)
 	return cg_cfg_block(&c->cfg, bb);
 }
 
+static bool in_loop(const struct coarsen *c, const struct masked_loop *ml, size_t block)
+{
+	return c->loop_of[block] == ml - c->loops;
+}
+
 /* Is `to` reachable from the entry without passing `avoid`? */
 static bool reachable_avoiding(const struct coarsen *c, size_t to, size_t avoid, bool *seen)
 {
@@ -103,7 +108,7 @@ static bool body_fits(const struct coarsen *c, const struct masked_loop *ml)
 	for (size_t i = 0; i < c->ni; i++) {
 		LLVMValueRef in = c->ins[i];
 
-		if (!ml->in_loop[c->blk[i]] || (c->flags[i] & SKIP))
+		if (!in_loop(c, ml, c->blk[i]) || (c->flags[i] & SKIP))
 			continue;
 		switch (LLVMGetInstructionOpcode(in)) {
 		case LLVMAlloca: case LLVMFence: case LLVMUnreachable: case LLVMRet:
@@ -140,14 +145,14 @@ static bool find_outs(struct coarsen *c, struct masked_loop *ml)
 	for (size_t i = 0; i < c->ni; i++) {
 		bool out = false;
 
-		if (!ml->in_loop[c->blk[i]])
+		if (!in_loop(c, ml, c->blk[i]))
 			continue;
 		for (LLVMUseRef u = LLVMGetFirstUse(c->ins[i]); u; u = LLVMGetNextUse(u)) {
 			long user = cg_co_index(c, LLVMGetUser(u));
 
 			if (user < 0)
 				return false;
-			if (!ml->in_loop[c->blk[user]]) {
+			if (!in_loop(c, ml, c->blk[user])) {
 				c->flags[user] |= VARY | REPL;
 				out = true;
 			}
@@ -163,8 +168,9 @@ static bool find_outs(struct coarsen *c, struct masked_loop *ml)
 }
 
 /* Whether the varying branch at the end of block b is the latch of a loop
- * of the handled shape; fills *ml. */
-static bool match_loop(struct coarsen *c, size_t b, struct masked_loop *ml, bool *seen)
+ * of the handled shape; fills *ml, and in[] with the loop's blocks. */
+static bool match_loop(struct coarsen *c, size_t b, struct masked_loop *ml, bool *in,
+		       bool *seen)
 {
 	LLVMValueRef br = LLVMGetBasicBlockTerminator(c->cfg.blocks[b]);
 	long s0 = block_of(c, LLVMGetSuccessor(br, 0)), s1 = block_of(c, LLVMGetSuccessor(br, 1));
@@ -178,24 +184,24 @@ static bool match_loop(struct coarsen *c, size_t b, struct masked_loop *ml, bool
 		h = (size_t)s1, x = (size_t)s0;
 	else
 		return false; /* not a back edge */
-	loop_blocks(c, h, b, ml->in_loop);
-	if (ml->in_loop[x])
+	loop_blocks(c, h, b, in);
+	if (in[x])
 		return false;
 	for (size_t k = 0; k < c->cfg.nb; k++) {
 		for (size_t s = c->cfg.succ_at[k]; s < c->cfg.succ_at[k + 1]; s++) {
 			size_t n = c->cfg.succ[s];
 
 			/* Only B leaves the loop, only to X; only B goes back. */
-			if (ml->in_loop[k] && !ml->in_loop[n] && (k != b || n != x))
+			if (in[k] && !in[n] && (k != b || n != x))
 				return false;
-			if (n == h && ml->in_loop[k] && k != b)
+			if (n == h && in[k] && k != b)
 				return false;
-			if (n == h && !ml->in_loop[k]) {
+			if (n == h && !in[k]) {
 				entry = k;
 				outside_preds++;
 			}
 			if (n == x)
-				inside_preds += ml->in_loop[k];
+				inside_preds += in[k];
 		}
 	}
 	if (outside_preds != 1 || inside_preds != 1)
@@ -224,18 +230,9 @@ static bool varying_branches(struct coarsen *c, size_t **out, size_t *n)
 	size_t cap = 0;
 
 	for (size_t i = 0; i < c->ni; i++) {
-		LLVMValueRef in = c->ins[i];
-		long cond;
-
-		if (LLVMIsASwitchInst(in))
-			cond = cg_co_index(c, LLVMGetOperand(in, 0));
-		else if (is_cond_br(in))
-			cond = cg_co_index(c, LLVMGetCondition(in));
-		else
+		if (!cg_co_varying_branch(c, i))
 			continue;
-		if (cond < 0 || !(c->flags[cond] & VARY))
-			continue;
-		if (LLVMIsASwitchInst(in))
+		if (LLVMIsASwitchInst(c->ins[i]))
 			return false;
 		*out = cg_grow(*out, &cap, *n, sizeof(**out));
 		if (!*out)
@@ -246,28 +243,21 @@ static bool varying_branches(struct coarsen *c, size_t **out, size_t *n)
 }
 
 /* Each varying branch the latch of a masked loop or the guard around one;
- * the loops apart from each other. */
-static bool assign_branches(struct coarsen *c, const size_t *br, size_t n, bool *seen)
+ * the loops apart from each other. in[], seen[]: scratch, a flag per block. */
+static bool assign_branches(struct coarsen *c, const size_t *br, size_t n, bool *in,
+			    bool *seen)
 {
 	for (size_t i = 0; i < n; i++) {
-		struct masked_loop *ml = &c->loops[c->nloops];
-
-		ml->in_loop = calloc(c->cfg.nb + 1, sizeof(bool));
-		if (!ml->in_loop)
-			return false;
-		if (!match_loop(c, br[i], ml, seen)) {
-			free(ml->in_loop);
-			ml->in_loop = NULL;
+		if (!match_loop(c, br[i], &c->loops[c->nloops], in, seen))
 			continue;
-		}
-		c->nloops++;
 		for (size_t k = 0; k < c->cfg.nb; k++) {
-			if (!ml->in_loop[k])
+			if (!in[k])
 				continue;
 			if (c->loop_of[k] >= 0)
 				return false; /* nested in, or sharing blocks with, another */
-			c->loop_of[k] = (long)c->nloops - 1;
+			c->loop_of[k] = (long)c->nloops;
 		}
+		c->nloops++;
 	}
 	for (size_t i = 0; i < n; i++) {
 		bool mine = false;
@@ -284,7 +274,7 @@ static bool assign_branches(struct coarsen *c, const size_t *br, size_t n, bool 
 bool cg_co_find_masked_loops(struct coarsen *c)
 {
 	size_t *br = NULL, n = 0;
-	bool *seen = NULL, ok;
+	bool *seen = NULL, *in = NULL, ok;
 
 	if (!varying_branches(c, &br, &n))
 		goto fail;
@@ -295,11 +285,12 @@ bool cg_co_find_masked_loops(struct coarsen *c)
 	c->loops = calloc(n, sizeof(*c->loops));
 	c->loop_of = malloc(c->cfg.nb * sizeof(*c->loop_of));
 	seen = calloc(c->cfg.nb + 1, sizeof(bool));
-	if (!c->loops || !c->loop_of || !seen)
+	in = calloc(c->cfg.nb + 1, sizeof(bool));
+	if (!c->loops || !c->loop_of || !seen || !in)
 		goto fail;
 	for (size_t k = 0; k < c->cfg.nb; k++)
 		c->loop_of[k] = -1;
-	ok = assign_branches(c, br, n, seen);
+	ok = assign_branches(c, br, n, in, seen);
 	for (size_t l = 0; ok && l < c->nloops; l++) {
 		struct masked_loop *ml = &c->loops[l];
 
@@ -318,10 +309,12 @@ bool cg_co_find_masked_loops(struct coarsen *c)
 	}
 	free(br);
 	free(seen);
+	free(in);
 	return ok;
 fail:
 	free(br);
 	free(seen);
+	free(in);
 	return false;
 }
 
@@ -453,7 +446,7 @@ LLVMValueRef cg_co_exit_value(const struct coarsen *c, size_t user, LLVMValueRef
 	const struct masked_loop *ml = def >= 0 ? loop_at(c, c->blk[def]) : NULL;
 	LLVMValueRef value = NULL, around = NULL, in = c->ins[user];
 
-	if (ml && !ml->in_loop[c->blk[user]])
+	if (ml && !in_loop(c, ml, c->blk[user]))
 		for (size_t o = 0; o < ml->nouts && !value; o++)
 			if (ml->outs[o] == (size_t)def)
 				value = ml->out_next[o * COARSEN + j];
@@ -522,7 +515,6 @@ void cg_co_mask_memory(struct coarsen *c)
 void cg_co_masked_loops_fini(struct coarsen *c)
 {
 	for (size_t l = 0; l < c->nloops; l++) {
-		free(c->loops[l].in_loop);
 		free(c->loops[l].outs);
 		free(c->loops[l].out_next);
 	}
