@@ -75,11 +75,11 @@ static const char *src =
 	"    float t = x * x - y * y + cx; y = 2 * x * y + cy; x = t; i++;\n"
 	"    if (max > 1000) i += 2; }\n"
 	"  out[g] = i + (x > 0); }\n"
-	"kernel void store_in_loop(global uint *out)\n"
+	"kernel void store_in_loop(global const uint *x, global uint *out)\n"
 	"{ size_t g = get_global_id(0);\n"
 	"  for (size_t k = 0; k < g % 5; k++) out[g] += k + 1; }\n"
 	/* Kept as they are. */
-	"kernel void nested_divergent(global uint *out)\n"
+	"kernel void nested_divergent(global const uint *x, global uint *out)\n"
 	"{ size_t g = get_global_id(0); uint s = 0;\n"
 	"  for (size_t i = 0; i < g % 5; i++) for (size_t k = 0; k < i + g % 3; k++) s = s * 31 + k;\n"
 	"  out[g] = s; }\n"
@@ -261,6 +261,35 @@ static uint32_t host_varying_trip(size_t g, int n)
 	return s;
 }
 
+static uint32_t host_store_in_loop(size_t g, int n)
+{
+	(void)n;
+	return (uint32_t)((g % 5) * (g % 5 + 1) / 2);
+}
+
+static uint32_t host_nested_divergent(size_t g, int n)
+{
+	uint32_t s = 0;
+
+	(void)n;
+	for (size_t i = 0; i < g % 5; i++)
+		for (size_t q = 0; q < i + g % 3; q++)
+			s = s * 31 + (uint32_t)q;
+	return s;
+}
+
+static uint32_t host_divergent_if(size_t g, int n)
+{
+	uint32_t s = 0;
+
+	for (int q = 0; q < n; q++)
+		if (x[g] % 3 == (uint32_t)q % 3)
+			s += (uint32_t)q;
+	return s;
+}
+
+/* Kernel name(x, out[, n]) (n < 0: no third argument) over the 1-D ranges,
+ * out zeroed first, against host(g, n) for every work-item. */
 static void check_1d(cl_program p, const char *name, uint32_t (*host)(size_t g, int n),
 		     cl_int n)
 {
@@ -487,39 +516,6 @@ static void check_kept(cl_program p)
 		check_out(d ? "any_dim(1)" : "any_dim(0)", &r, 256);
 	}
 	clReleaseKernel(k);
-	k = tu_kernel(p, "store_in_loop");
-	clSetKernelArgSVMPointer(k, 0, out);
-	memset(out, 0, sizeof(out));
-	launch(k, &r, "store_in_loop");
-	for (size_t g = 0; g < 256; g++)
-		want[g] = (uint32_t)((g % 5) * (g % 5 + 1) / 2);
-	check_out("store_in_loop", &r, 256);
-	clReleaseKernel(k);
-	k = tu_kernel(p, "nested_divergent");
-	clSetKernelArgSVMPointer(k, 0, out);
-	launch(k, &r, "nested_divergent");
-	for (size_t g = 0; g < 256; g++) {
-		want[g] = 0;
-		for (size_t i = 0; i < g % 5; i++)
-			for (size_t q = 0; q < i + g % 3; q++)
-				want[g] = want[g] * 31 + (uint32_t)q;
-	}
-	check_out("nested_divergent", &r, 256);
-	clReleaseKernel(k);
-	k = tu_kernel(p, "divergent_if");
-	clSetKernelArgSVMPointer(k, 0, x);
-	clSetKernelArgSVMPointer(k, 1, out);
-	clSetKernelArg(k, 2, sizeof(n), &n);
-	memset(out, 0, sizeof(out));
-	launch(k, &r, "divergent_if");
-	for (size_t g = 0; g < 256; g++) {
-		want[g] = 0;
-		for (int q = 0; q < n; q++)
-			if (x[g] % 3 == (uint32_t)q % 3)
-				want[g] += (uint32_t)q;
-	}
-	check_out("divergent_if", &r, 256);
-	clReleaseKernel(k);
 	k = tu_kernel(p, "with_atomic");
 	clSetKernelArgSVMPointer(k, 0, &c);
 	clSetKernelArg(k, 1, sizeof(n), &n);
@@ -546,6 +542,9 @@ int main(void)
 		check_1d(p, "branches", host_branches, 23);
 		check_1d(p, "nested", host_nested, 50);
 		check_1d(p, "varying_trip", host_varying_trip, -1);
+		check_1d(p, "store_in_loop", host_store_in_loop, -1);
+		check_1d(p, "nested_divergent", host_nested_divergent, -1);
+		check_1d(p, "divergent_if", host_divergent_if, 5);
 		check_dims(p);
 		check_byval_effects(p);
 		if (optimised) {
