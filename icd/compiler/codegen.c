@@ -172,9 +172,7 @@ static bool keep_launcher(LLVMValueRef v)
  * to the runtime's log, which writes to stderr as well). */
 static void debug_form(const char *kernel, const struct region_info *ri)
 {
-	const char *v = getenv("SVMGPU_DEBUG");
-
-	if (!v || !*v || *v == '0')
+	if (!cg_debugging())
 		return;
 	if (ri)
 		fprintf(stderr, "svmgpu: kernel %s: region form, %u barriers, %llu bytes per "
@@ -188,9 +186,7 @@ static void debug_form(const char *kernel, const struct region_info *ri)
 /* SVMGPU_DEBUG: which kernels with loops run coarsened, and why not. */
 static void debug_coarsened(const char *kernel, unsigned factor, const char *why)
 {
-	const char *v = getenv("SVMGPU_DEBUG");
-
-	if (!v || !*v || *v == '0')
+	if (!cg_debugging())
 		return;
 	if (factor)
 		fprintf(stderr, "svmgpu: kernel %s: %u work-items in lockstep (coarsened)\n",

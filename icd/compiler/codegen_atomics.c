@@ -578,10 +578,9 @@ out:
 
 static void debug_combined(LLVMValueRef kernel, long n)
 {
-	const char *v = getenv("SVMGPU_DEBUG");
 	size_t len;
 
-	if (v && *v && *v != '0' && n > 0)
+	if (cg_debugging() && n > 0)
 		fprintf(stderr, "svmgpu: kernel %s: %ld atomics combined per work-group\n",
 			LLVMGetValueName2(kernel, &len), n);
 }

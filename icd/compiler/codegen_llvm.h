@@ -35,6 +35,9 @@ bool cg_link_library(LLVMContextRef ctx, LLVMModuleRef m, const void *bc, size_t
 unsigned cg_attr_kind(const char *name);
 /* Parameter i's enum attribute `name` of fn, or NULL. */
 LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name);
+/* SVMGPU_DEBUG is set: the plugin says on stderr how it compiled each kernel
+ * (it has no access to the runtime's log). */
+bool cg_debugging(void);
 /* fn marked alwaysinline (and no longer noinline), for the always-inliner. */
 void cg_force_inline(LLVMContextRef ctx, LLVMValueRef fn);
 /* from's function, return and parameter attributes on to (same parameter

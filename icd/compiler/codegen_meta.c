@@ -208,6 +208,13 @@ LLVMAttributeRef cg_param_attr(LLVMValueRef fn, unsigned i, const char *name)
 	return LLVMGetEnumAttributeAtIndex(fn, i + 1, cg_attr_kind(name));
 }
 
+bool cg_debugging(void)
+{
+	const char *v = getenv("SVMGPU_DEBUG");
+
+	return v && *v && *v != '0';
+}
+
 void cg_force_inline(LLVMContextRef ctx, LLVMValueRef fn)
 {
 	LLVMRemoveEnumAttributeAtIndex(fn, LLVMAttributeFunctionIndex, cg_attr_kind("noinline"));

@@ -36,8 +36,6 @@ static struct {
 	unsigned num_workers;
 	pthread_t workers[SVMGPU_MAX_WORKERS];
 } S = {
-	/* Held briefly by every enqueue and completion: contended, it spins a
-	 * little before it sleeps. */
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.work_cv = PTHREAD_COND_INITIALIZER,
 	.done_cv = PTHREAD_COND_INITIALIZER,
