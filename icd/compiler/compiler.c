@@ -10,6 +10,7 @@
 
 #include <dlfcn.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,7 +103,27 @@ void svmgpu_module_free(struct svmgpu_module *m)
 
 /* dlopen needs a file: each load gets a file of its own (a shared path would
  * make the loader hand back an earlier module), removed right after. */
-static void *load_shared(const void *so, size_t size)
+/* Says why a compiled program did not load: in the build log, if any, and on
+ * stderr under SVMGPU_DEBUG. */
+__attribute__((format(printf, 2, 3))) static void load_error(char **log, const char *fmt, ...)
+{
+	char *why, *line;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&why, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if (svmgpu_debug_enabled)
+		svmgpu_log("svmgpu: loading a program failed: %s\n", why);
+	if (log && asprintf(&line, "svmgpu: the compiled program did not load: %s\n", why) >= 0)
+		svmgpu_log_join(log, line);
+	free(why);
+}
+
+static void *load_shared(const void *so, size_t size, char **log)
 {
 	char path[] = "/tmp/svmgpu-program-XXXXXX.so";
 	int fd = mkstemps(path, 3);
@@ -110,8 +131,10 @@ static void *load_shared(const void *so, size_t size)
 	const char *p = so;
 	size_t left = size;
 
-	if (fd < 0)
+	if (fd < 0) {
+		load_error(log, "cannot create %s: %s", path, strerror(errno));
 		return NULL;
+	}
 	while (left) {
 		ssize_t w = write(fd, p, left);
 
@@ -123,10 +146,10 @@ static void *load_shared(const void *so, size_t size)
 		left -= (size_t)w;
 	}
 	close(fd);
-	if (!left)
-		h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
-	if (!h && svmgpu_debug_enabled)
-		svmgpu_log("svmgpu: loading a program failed: %s\n", dlerror());
+	if (left)
+		load_error(log, "cannot write %s: %s", path, strerror(errno));
+	else if (!(h = dlopen(path, RTLD_NOW | RTLD_LOCAL)))
+		load_error(log, "%s", dlerror());
 	unlink(path);
 	return h;
 }
@@ -148,8 +171,10 @@ static cl_int ptx_module(struct svmgpu_module *m, const void *ptx, size_t size,
 	return CL_SUCCESS;
 }
 
-/* Takes ownership of binary. */
-static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module **out)
+/* Takes ownership of binary. Why it failed goes to *log when log is not
+ * NULL (a build's log), and to stderr under SVMGPU_DEBUG. */
+static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module **out,
+				 char **log)
 {
 	struct svmgpu_module *m = calloc(1, sizeof(*m));
 	const void *so;
@@ -171,18 +196,25 @@ static cl_int module_from_binary(void *binary, size_t size, struct svmgpu_module
 	default:
 		goto invalid;
 	}
-	m->handle = load_shared(so, so_size);
+	m->handle = load_shared(so, so_size, log);
 	if (!m->handle)
 		goto invalid;
 	for (uint32_t i = 0; i < m->num_kernels; i++) {
-		char name[1024];
+		char *name; /* kernel names have no length limit */
 
-		snprintf(name, sizeof(name), "%s%s",
-			 m->kernels[i].uses_barrier ? SVMGPU_LAUNCH_WI_PREFIX : SVMGPU_LAUNCH_WG_PREFIX,
-			 m->kernels[i].name);
+		if (asprintf(&name, "%s%s",
+			     m->kernels[i].uses_barrier ? SVMGPU_LAUNCH_WI_PREFIX
+							: SVMGPU_LAUNCH_WG_PREFIX,
+			     m->kernels[i].name) < 0) {
+			svmgpu_module_free(m);
+			return CL_OUT_OF_HOST_MEMORY;
+		}
 		*(void **)&m->kernels[i].launcher = dlsym(m->handle, name);
-		if (!m->kernels[i].launcher)
+		free(name);
+		if (!m->kernels[i].launcher) {
+			load_error(log, "the launcher of kernel %s is missing", m->kernels[i].name);
 			goto invalid;
+		}
 	}
 	*out = m;
 	return CL_SUCCESS;
@@ -203,7 +235,7 @@ cl_int svmgpu_module_load(const void *binary, size_t size, struct svmgpu_module 
 	if (!copy)
 		return CL_OUT_OF_HOST_MEMORY;
 	memcpy(copy, binary, size);
-	return module_from_binary(copy, size, out);
+	return module_from_binary(copy, size, out, NULL);
 }
 
 /* Objects to an executable binary. */
@@ -277,7 +309,7 @@ cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa i
 	else
 		svmgpu_cache_key(source, options, key);
 	binary = svmgpu_cache_get(key, &binary_size);
-	if (binary && module_from_binary(binary, binary_size, out) == CL_SUCCESS) {
+	if (binary && module_from_binary(binary, binary_size, out, NULL) == CL_SUCCESS) {
 		svmgpu_options_free(&o);
 		if (log && !*log)
 			*log = strdup("");
@@ -306,8 +338,8 @@ cl_int svmgpu_compile(const char *source, const char *options, enum svmgpu_isa i
 	if (err)
 		return err;
 	svmgpu_cache_put(key, binary, binary_size);
-	return module_from_binary(binary, binary_size, out) ? CL_BUILD_PROGRAM_FAILURE
-							     : CL_SUCCESS;
+	return module_from_binary(binary, binary_size, out, log) ? CL_BUILD_PROGRAM_FAILURE
+								  : CL_SUCCESS;
 }
 
 void svmgpu_log_join(char **log, char *more)
@@ -409,7 +441,7 @@ static cl_int link_isa(size_t n, const void *const *objects, const size_t *sizes
 	else if (!err)
 		err = build_executable(n, bcs, bc_sizes, true, &out, &out_size, log);
 	if (!err && !library)
-		err = module_from_binary(out, out_size, module);
+		err = module_from_binary(out, out_size, module, log);
 	if (err == CL_BUILD_PROGRAM_FAILURE || err == CL_INVALID_BINARY)
 		err = CL_LINK_PROGRAM_FAILURE;
 	free(bcs);

@@ -6,6 +6,9 @@
  * the image, sampler and pipe entry points of a device without them. */
 #include "testutil.h"
 #include <CL/cl_icd.h>
+#include <ctype.h>
+#include <stdbool.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -206,6 +209,25 @@ static bool nv_has(const cl_name_version *v, size_t n, const char *name, cl_vers
 	return false;
 }
 
+
+/* The format the specification gives CL_DEVICE_LATEST_CONFORMANCE_VERSION_PASSED
+ * (and the CTS checks): vYYYY-MM-DD-XX, digits, with a month 01-12 and a day
+ * 01-31 (a device never submitted says so with an old date, not zeros). */
+static bool conformance_version_valid(const char *s)
+{
+	static const char shape[] = "v9999-99-99-99";
+	int month, day;
+
+	if (strlen(s) != sizeof(shape) - 1)
+		return false;
+	for (size_t i = 0; shape[i]; i++) {
+		if (shape[i] == '9' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	}
+	month = (s[6] - '0') * 10 + (s[7] - '0');
+	day = (s[9] - '0') * 10 + (s[10] - '0');
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
 static void check_values(cl_platform_id p)
 {
 	cl_device_type type = 0;
@@ -244,8 +266,9 @@ static void check_values(cl_platform_id p)
 	      "OpenCL C version \"%s\"", s);
 	GET(CL_DEVICE_OPENCL_C_NUMERIC_VERSION_KHR, ver);
 	CHECK(ver == CL_MAKE_VERSION(1, 2, 0), "OpenCL C numeric version (extended versioning)");
-	CHECK(get_str(CL_DEVICE_LATEST_CONFORMANCE_VERSION_PASSED, s, sizeof(s))[0] == 'v',
-	      "conformance version \"%s\"", s);
+	CHECK(conformance_version_valid(get_str(CL_DEVICE_LATEST_CONFORMANCE_VERSION_PASSED, s,
+						sizeof(s))),
+	      "conformance version \"%s\" is vYYYY-MM-DD-XX with a real month and day", s);
 	CHECK(get_str(CL_DRIVER_VERSION, s, sizeof(s))[0] != '\0', "driver version");
 	CHECK(get_str(CL_DEVICE_VENDOR, s, sizeof(s))[0] != '\0', "vendor");
 

@@ -647,6 +647,44 @@ static void check_callbacks_and_il(void)
 	CHECK_ERR(clReleaseProgram((cl_program)&fake), CL_INVALID_PROGRAM, "release unknown");
 }
 
+/* Kernel names have no length limit (the CTS builds one of 1024 characters;
+ * the launcher's symbol is longer still): such kernels build, are found by
+ * name, report it whole, and run. */
+static void check_long_names(void)
+{
+	static const size_t lengths[] = {1023, 1024, 4096};
+
+	for (size_t i = 0; i < sizeof(lengths) / sizeof(lengths[0]); i++) {
+		size_t len = lengths[i], sz = 0;
+		char *name = malloc(len + 1), *src = NULL, *got = malloc(len + 1);
+		cl_program p;
+		cl_kernel k;
+		cl_int err;
+
+		REQUIRE(name && got, "memory for a name");
+		for (size_t j = 0; j < len; j++)
+			name[j] = "abcdefghijklmnopqrstuvwxyz_0123456789"[j % 37];
+		name[len] = '\0';
+		REQUIRE(asprintf(&src, "kernel void %s(global int *p) { p[0] = %zu; }", name,
+				 len) > 0, "source");
+		p = source_program(src);
+		CHECK_OK(clBuildProgram(p, 0, NULL, NULL, NULL, NULL), "build, name of %zu", len);
+		k = clCreateKernel(p, name, &err);
+		CHECK(k != NULL, "kernel with a name of %zu: %s", len, tu_errname(err));
+		if (k) {
+			CHECK_OK(clGetKernelInfo(k, CL_KERNEL_FUNCTION_NAME, len + 1, got, &sz),
+				 "name");
+			CHECK(sz == len + 1 && !strcmp(got, name), "the name whole (%zu)", sz);
+			CHECK_OK(clReleaseKernel(k), "release kernel");
+		}
+		CHECK(run1(p, name) == (int)len, "the kernel of a %zu-character name runs", len);
+		CHECK_OK(clReleaseProgram(p), "release");
+		free(src);
+		free(name);
+		free(got);
+	}
+}
+
 int main(void)
 {
 	cl_bool compiler = CL_FALSE, linker = CL_FALSE;
@@ -664,6 +702,7 @@ int main(void)
 	check_other_creations();
 	check_info_before_build();
 	check_build();
+	check_long_names();
 	check_build_options();
 	check_rebuild();
 	check_binaries();

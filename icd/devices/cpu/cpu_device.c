@@ -326,8 +326,9 @@ static void fill_desc(struct cpu_device *c)
 	d->extensions_with_version = svmgpu_khr_extensions;
 	d->il_version = "";
 	d->built_in_kernels = "";
-	/* Never run through the Khronos conformance process. */
-	d->latest_conformance_version_passed = "v0000-00-00-00";
+	/* Never run through the Khronos conformance process: the oldest date of the
+	 * format the specification gives (zeros are no month or day). */
+	d->latest_conformance_version_passed = "v0000-01-01-00";
 
 	d->available = CL_TRUE;
 	/* clang-19 and the built-in library (compiler/): present unless the

@@ -280,7 +280,7 @@ static void fill_desc(struct cuda_device *c)
 	d->extensions_with_version = svmgpu_khr_extensions;
 	d->il_version = "";
 	d->built_in_kernels = "";
-	d->latest_conformance_version_passed = "v0000-00-00-00";
+	d->latest_conformance_version_passed = "v0000-01-01-00";
 
 	d->available = c->cu ? CL_TRUE : CL_FALSE;
 	d->compiler_available = svmgpu_compiler_available_for(SVMGPU_ISA_PTX) ? CL_TRUE : CL_FALSE;
