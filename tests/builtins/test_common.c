@@ -124,6 +124,10 @@ static void test_geometric(int is_float)
 		fill(x, 4 + j, is_float, j < 2 ? tiny : 0);
 		fill(x, 8 + j, is_float, j == 1 ? -0.0 : 0);
 		fill(x, 12 + j, is_float, j == 0 ? -INFINITY : j == 1 ? INFINITY : 2);
+		// Vectors 4 and 5: subnormal, all four elements and only the first
+		// (scaling such a vector up to 1 needs a factor above DBL_MAX).
+		fill(x, 16 + j, is_float, is_float ? 0x1.8p-140 : 0x1.8p-1060);
+		fill(x, 20 + j, is_float, j ? 0 : is_float ? -0x1.2345p-135 : -0x0.28c0ce4bada6p-1022);
 	}
 	fn(x, y, o, n);
 #define G(k) val(o, k, is_float)

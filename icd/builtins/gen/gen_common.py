@@ -64,6 +64,11 @@ def gen_geometric_helpers(out):
                'if (!(%s))\n\treturn p;\n'
                'return __builtin_elementwise_copysign(%s ? (%s)1 : (%s)0, p);'
                % ('any(%s)' % ip if n > 1 else ip, ip, tn, tn), 'OVL CNST')
+        # p * 2^e in two steps: 2^e alone is infinite for e >= 1024, which
+        # scaling a subnormal (ilogb down to -1074) up to 1 needs.
+        out.fn('%s __svm_scale(%s p, int e)' % (tn, tn),
+               'int h = e / 2;\n'
+               'return p * __builtin_ldexp(1.0, h) * __builtin_ldexp(1.0, e - h);', 'OVL CNST')
         # length: direct when the sum of squares is safely in range, else
         # scaled by a power of two.
         out.fn('double __svm_length(%s p)' % tn,
@@ -72,7 +77,7 @@ def gen_geometric_helpers(out):
                'if (%s)\n\treturn INFINITY;\n'
                'm = __svm_maxabs(p);\n'
                'if (m == 0 || m != m)\n\treturn m;\n'
-               'p = p * __builtin_ldexp(1.0, -__builtin_ilogb(m));\n'
+               'p = __svm_scale(p, -__builtin_ilogb(m));\n'
                'return __builtin_sqrt(%s) * __builtin_ldexp(1.0, __builtin_ilogb(m));'
                % (dot_expr('p', 'p', n),
                   ('any(__builtin_elementwise_abs(p) == (%s)INFINITY)' % tn if n > 1
@@ -117,7 +122,7 @@ def gen_geometric(out):
                    '%s d = __svm_normalize_prep(p);\ndouble m = __svm_maxabs(d);\n'
                    'if (m == 0 || m != m)\n\treturn d * m;\n'
                    '// Scaled by a power of two near 1/m: no overflow or underflow.\n'
-                   'd = d * __builtin_ldexp(1.0, -__builtin_ilogb(m));\n'
+                   'd = __svm_scale(d, -__builtin_ilogb(m));\n'
                    'return d / __builtin_sqrt(%s);' % (tn, dot_expr('d', 'd', n)))
         for n in (3, 4):
             tn = vt(t, n)
