@@ -41,14 +41,20 @@ static cl_int option_error(enum svmgpu_option_set set, char *bad, char **log)
 static cl_int link_shared(const void *obj, size_t obj_size, void **so, size_t *so_size,
 			  char **log)
 {
-	char dir_tmpl[] = "/tmp/svmgpu-link-XXXXXX", *dir = mkdtemp(dir_tmpl);
+	char *dir = svmgpu_make_temp_dir("link");
 	char in[4200], out[4200], *err = NULL;
 	char *argv[] = {(char *)svmgpu_clang_path(), "-shared", "-o", out, in, "-lm", NULL};
 	FILE *f;
 	int rc;
 
-	if (!dir)
-		return CL_OUT_OF_RESOURCES;
+	if (!dir) {
+		char *why;
+
+		if (asprintf(&why, "svmgpu: cannot make a directory in %s for the linker: %s\n",
+			     svmgpu_tmpdir(), strerror(errno)) >= 0)
+			svmgpu_log_join(log, why);
+		return CL_BUILD_PROGRAM_FAILURE;
+	}
 	snprintf(in, sizeof(in), "%s/program.o", dir);
 	snprintf(out, sizeof(out), "%s/program.so", dir);
 	f = fopen(in, "wb");
@@ -85,6 +91,7 @@ static cl_int link_shared(const void *obj, size_t obj_size, void **so, size_t *s
 	unlink(in);
 	unlink(out);
 	rmdir(dir);
+	free(dir);
 	return *so ? CL_SUCCESS : CL_BUILD_PROGRAM_FAILURE;
 }
 
@@ -123,16 +130,26 @@ __attribute__((format(printf, 2, 3))) static void load_error(char **log, const c
 	free(why);
 }
 
+/* The program goes through a file that dlopen maps and that is unlinked at
+ * once: in $TMPDIR if set (where /tmp is mounted noexec, dlopen refuses what
+ * is there), else /tmp. */
 static void *load_shared(const void *so, size_t size, char **log)
 {
-	char path[] = "/tmp/svmgpu-program-XXXXXX.so";
-	int fd = mkstemps(path, 3);
+	char *path;
+	int fd;
 	void *h = NULL;
 	const char *p = so;
 	size_t left = size;
+	int werr = 0;
 
+	if (asprintf(&path, "%s/svmgpu-program-XXXXXX.so", svmgpu_tmpdir()) < 0) {
+		load_error(log, "out of host memory");
+		return NULL;
+	}
+	fd = mkstemps(path, 3);
 	if (fd < 0) {
 		load_error(log, "cannot create %s: %s", path, strerror(errno));
+		free(path);
 		return NULL;
 	}
 	while (left) {
@@ -140,17 +157,20 @@ static void *load_shared(const void *so, size_t size, char **log)
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			werr = w < 0 ? errno : ENOSPC;
 			break;
+		}
 		p += w;
 		left -= (size_t)w;
 	}
 	close(fd);
 	if (left)
-		load_error(log, "cannot write %s: %s", path, strerror(errno));
+		load_error(log, "cannot write %s: %s", path, strerror(werr));
 	else if (!(h = dlopen(path, RTLD_NOW | RTLD_LOCAL)))
 		load_error(log, "%s", dlerror());
 	unlink(path);
+	free(path);
 	return h;
 }
 

@@ -286,10 +286,30 @@ done:
 
 /* ---- the front end ---- */
 
+const char *svmgpu_tmpdir(void)
+{
+	const char *dir = getenv("TMPDIR");
+
+	return dir && *dir ? dir : "/tmp";
+}
+
+char *svmgpu_make_temp_dir(const char *what)
+{
+	char *dir;
+
+	if (asprintf(&dir, "%s/svmgpu-%s-XXXXXX", svmgpu_tmpdir(), what) < 0)
+		return NULL;
+	if (!mkdtemp(dir)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
 /* Writes the headers of clCompileProgram into a fresh directory. */
 static char *write_headers(size_t n, const struct svmgpu_header *h)
 {
-	char tmpl[] = "/tmp/svmgpu-headers-XXXXXX", *dir = mkdtemp(tmpl);
+	char *dir = svmgpu_make_temp_dir("headers");
 
 	if (!dir)
 		return NULL;
@@ -311,14 +331,16 @@ static char *write_headers(size_t n, const struct svmgpu_header *h)
 			fclose(f);
 		}
 	}
-	return strdup(dir);
+	return dir;
 }
 
-static void remove_tree(const char *dir)
+/* Removes what write_headers made (only that: the name is checked). */
+static void remove_tree(char *dir)
 {
-	char *argv[] = {"rm", "-rf", (char *)dir, NULL};
+	char *argv[] = {"rm", "-rf", dir, NULL};
+	const char *base = dir ? strrchr(dir, '/') : NULL;
 
-	if (dir && !strncmp(dir, "/tmp/svmgpu-headers-", 20))
+	if (base && !strncmp(base, "/svmgpu-headers-", 16))
 		svmgpu_run_tool(argv, NULL, 0, NULL, NULL, NULL);
 }
 

@@ -43,4 +43,10 @@ cl_int svmgpu_frontend(const char *source, const struct svmgpu_options *o, size_
 int svmgpu_run_tool(char *const argv[], const void *in, size_t in_size, void **out,
 		    size_t *out_size, char **err);
 
+/* Where the compiler's scratch files go: $TMPDIR if set, else /tmp. */
+const char *svmgpu_tmpdir(void);
+
+/* A fresh directory <tmpdir>/svmgpu-<what>-XXXXXX (malloc'd), or NULL. */
+char *svmgpu_make_temp_dir(const char *what);
+
 #endif

@@ -6,6 +6,7 @@
 #define CL_USE_DEPRECATED_OPENCL_2_2_APIS /* clSetProgramReleaseCallback */
 #include "testutil.h"
 #include <CL/cl_icd.h>
+#include <dirent.h>
 #include <unistd.h>
 
 struct fake {
@@ -685,6 +686,52 @@ static void check_long_names(void)
 	}
 }
 
+/* The compiler's scratch files (the object, the linked program that dlopen
+ * maps) go to $TMPDIR when it is set: where /tmp is mounted noexec, that is
+ * how a user makes builds work. None is left behind; a TMPDIR that does not
+ * exist fails the build with a log that names it. */
+static void check_tmpdir(void)
+{
+	char dir[] = "/tmp/svmgpu-test-tmpdir-XXXXXX", src[128], log[4096] = "";
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	cl_program p;
+	DIR *d;
+	struct dirent *e;
+	int left = 0;
+
+	REQUIRE(mkdtemp(dir) != NULL, "a scratch directory");
+	/* A source of its own: a cached build would not link again. */
+	snprintf(src, sizeof(src), "kernel void k(global int *p) { p[0] = %ld; }",
+		 (long)getpid() % 100000);
+	setenv("TMPDIR", dir, 1);
+	p = source_program(src);
+	CHECK_OK(clBuildProgram(p, 0, NULL, NULL, NULL, NULL), "build with TMPDIR set");
+	CHECK(run1(p, "k") == (int)(getpid() % 100000), "it runs");
+	CHECK_OK(clReleaseProgram(p), "release");
+	d = opendir(dir);
+	REQUIRE(d != NULL, "open the scratch directory");
+	while ((e = readdir(d)))
+		left += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(d);
+	CHECK(left == 0, "nothing left in TMPDIR (%d entries)", left);
+	CHECK(rmdir(dir) == 0, "the scratch directory is empty");
+
+	setenv("TMPDIR", "/nonexistent-svmgpu-tmpdir", 1);
+	p = source_program(src);
+	CHECK_ERR(clBuildProgram(p, 0, NULL, "-DAGAIN", NULL, NULL), CL_BUILD_PROGRAM_FAILURE,
+		  "build with a TMPDIR that does not exist");
+	CHECK_OK(clGetProgramBuildInfo(p, env.device, CL_PROGRAM_BUILD_LOG, sizeof(log), log,
+				       NULL), "build log");
+	CHECK(strstr(log, "/nonexistent-svmgpu-tmpdir") != NULL, "the log names it: \"%s\"", log);
+	CHECK_OK(clReleaseProgram(p), "release");
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 int main(void)
 {
 	cl_bool compiler = CL_FALSE, linker = CL_FALSE;
@@ -703,6 +750,7 @@ int main(void)
 	check_info_before_build();
 	check_build();
 	check_long_names();
+	check_tmpdir();
 	check_build_options();
 	check_rebuild();
 	check_binaries();
