@@ -108,8 +108,6 @@ void svmgpu_module_free(struct svmgpu_module *m)
 	free(m);
 }
 
-/* dlopen needs a file: each load gets a file of its own (a shared path would
- * make the loader hand back an earlier module), removed right after. */
 /* Says why a compiled program did not load: in the build log, if any, and on
  * stderr under SVMGPU_DEBUG. */
 __attribute__((format(printf, 2, 3))) static void load_error(char **log, const char *fmt, ...)
@@ -130,9 +128,10 @@ __attribute__((format(printf, 2, 3))) static void load_error(char **log, const c
 	free(why);
 }
 
-/* The program goes through a file that dlopen maps and that is unlinked at
- * once: in $TMPDIR if set (where /tmp is mounted noexec, dlopen refuses what
- * is there), else /tmp. */
+/* dlopen needs a file: each load gets a file of its own (a shared path would
+ * make the loader hand back an earlier module), removed right after; in
+ * $TMPDIR if set (where /tmp is mounted noexec, dlopen refuses what is
+ * there), else /tmp. */
 static void *load_shared(const void *so, size_t size, char **log)
 {
 	char *path;
