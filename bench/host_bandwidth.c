@@ -32,38 +32,41 @@ static void *copy_slice(void *arg)
 	return NULL;
 }
 
-static double s_one_thread(struct plat *p)
-{
-	double t = now_us();
-
-	(void)p;
-	do_memcpy(copy.dst, copy.src, copy.bytes);
-	return copy.bytes / ((now_us() - t) * 1e3);
-}
-
-/* Slices of whole cache lines, one per thread; this thread copies the first. */
-static double s_all_threads(struct plat *p)
+/* GB/s of copying the buffer in `threads` slices of whole cache lines, one
+ * per thread; this thread copies the first. */
+static double split_copy(int threads)
 {
 	pthread_t tid[MAX_THREADS];
 	struct slice s[MAX_THREADS];
-	size_t per = (copy.bytes / copy.threads + 63) & ~(size_t)63;
+	size_t per = (copy.bytes / threads + 63) & ~(size_t)63;
 	int started = 0;
 	double t = now_us();
 
-	(void)p;
-	for (int i = 0; i < copy.threads; i++) {
+	for (int i = 0; i < threads; i++) {
 		s[i].lo = per * i < copy.bytes ? per * i : copy.bytes;
 		s[i].hi = per * (i + 1) < copy.bytes ? per * (i + 1) : copy.bytes;
 	}
-	for (int i = 1; i < copy.threads; i++, started++)
+	for (int i = 1; i < threads; i++, started++)
 		if (pthread_create(&tid[i], NULL, copy_slice, &s[i]))
 			break;
 	copy_slice(&s[0]);
 	for (int i = 1; i <= started; i++)
 		pthread_join(tid[i], NULL);
-	if (started != copy.threads - 1)
+	if (started != threads - 1)
 		return NAN; /* ends the figure */
 	return copy.bytes / ((now_us() - t) * 1e3);
+}
+
+static double s_one_thread(struct plat *p)
+{
+	(void)p;
+	return split_copy(1);
+}
+
+static double s_all_threads(struct plat *p)
+{
+	(void)p;
+	return split_copy(copy.threads);
 }
 
 bool host_bandwidth_measure(size_t bytes, struct host_bandwidth *out)
