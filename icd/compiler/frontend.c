@@ -284,8 +284,6 @@ done:
 	return status;
 }
 
-/* ---- the front end ---- */
-
 const char *svmgpu_tmpdir(void)
 {
 	const char *dir = getenv("TMPDIR");
@@ -305,6 +303,8 @@ char *svmgpu_make_temp_dir(const char *what)
 	}
 	return dir;
 }
+
+/* ---- the front end ---- */
 
 /* Writes the headers of clCompileProgram into a fresh directory. */
 static char *write_headers(size_t n, const struct svmgpu_header *h)
