@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-"""Memory built-ins (g_memory.cl, g_async.cl): vloadn/vstoren, the half
-loads and stores in every rounding mode, shuffle/shuffle2, prefetch, and the
+"""Memory built-ins (g_memory.cl, g_half.cl, g_async.cl): vloadn/vstoren,
+shuffle/shuffle2, the half loads and stores in every rounding mode (a file of
+their own: the cuda device's library uses it too), prefetch, and the
 work-group asynchronous copies."""
 from genlib import ALL, VWIDTHS, WIDTHS, AS_RO, AS_RW, UNSIGNED_OF, COMPONENTS, Out, vt
 
@@ -124,10 +125,11 @@ def gen_async(out):
 
 
 def generate():
-    mem = Out('vector loads and stores, half loads and stores, shuffles')
+    mem = Out('vector loads and stores, shuffles')
     gen_vload_store(mem)
-    gen_half(mem)
     gen_shuffle(mem)
+    half = Out('half loads and stores')
+    gen_half(half)
     asy = Out('asynchronous work-group copies, prefetch')
     gen_async(asy)
-    return {'g_memory.cl': mem.text(), 'g_async.cl': asy.text()}
+    return {'g_memory.cl': mem.text(), 'g_half.cl': half.text(), 'g_async.cl': asy.text()}

@@ -83,8 +83,13 @@ class Out:
         self.parts.append(text.rstrip('\n') + '\n\n')
 
     def fn(self, proto, body, attrs='OVL'):
-        """A function: proto like 'float sin(float x)', body the statements."""
-        self.parts.append('%s %s\n{\n%s}\n\n' % (attrs, proto, indent(body)))
+        """A function: proto like 'float sin(float x)', body the statements.
+        Overloads with a generic pointer exist only where the generic address
+        space does (not on the cuda device, where these files are built too)."""
+        text = '%s %s\n{\n%s}\n' % (attrs, proto, indent(body))
+        if '__generic' in proto:
+            text = '#ifdef __opencl_c_generic_address_space\n%s#endif\n' % text
+        self.parts.append(text + '\n')
 
     def text(self):
         return ''.join(self.parts)
