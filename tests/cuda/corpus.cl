@@ -133,3 +133,27 @@ kernel void exact_math(global const float4 *x, global const int4 *n, global floa
 	       erfc(x[i]) + tgamma(x[i]) + rootn(x[i], n[i]) + remquo(x[i], 3.0f, &qq);
 	q[i] = qq;
 }
+
+/* Functions the cuda device takes from svmgpu rather than libclc (wrong on
+ * an H100): double math, conversions with rounding modes, half loads and
+ * stores, 64-bit mad_sat. */
+kernel void exact_double(global const double3 *x, global const long *a, global double3 *o,
+			 global int3 *e, global half *h, global ulong *s, local half *lh)
+{
+	size_t i = get_global_id(0);
+	int3 ee;
+	int pe;
+	ushort ph[2];
+	double3 v = x[i];
+
+	o[i] = tgamma(v) + acospi(v) + ldexp(v, (int3)(a[i])) + nextafter(v, (double3)(0.0)) +
+	       frexp(v, &ee) + nan((ulong3)(a[i])) + frexp(v.x, &pe);
+	e[i] = ee + pe + (int)frexp(v.y, (global int *)e + 3 * i);
+	vstore_half_rtn((float)v.x, 0, (private half *)ph);
+	vstore_half_rtp(v.y, i, lh);
+	vstore_half3_rtz(convert_float3_rtz(v), i, h);
+	barrier(CLK_LOCAL_MEM_FENCE);
+	s[i] = convert_long_sat_rtp(v.z) + convert_ulong_rtn(v.y) + convert_int_sat_rtz(v.x) +
+	       (ulong)convert_float_rtp(a[i]) + (ulong)convert_double_rtz(a[i]) +
+	       mad_sat(a[i], a[i], a[i]) + (ulong)(vload_half(0, (private half *)ph) + vload_half(i, lh));
+}

@@ -6,7 +6,12 @@
  * CUDA toolkit is installed (PTXAS, else ptxas on PATH or in
  * /usr/local/cuda/bin).
  *
- * usage: test_cuda_ptx FILE.cl[:OPTIONS]... */
+ * With --library=PTX_BUILTINS.bc, also checks (with llvm-nm, where
+ * installed) that svmgpu's PTX built-in library defines the functions it
+ * must take over from libclc, whose versions were found wrong on an H100:
+ * without them a program still builds, with libclc's.
+ *
+ * usage: test_cuda_ptx [--library=BC] FILE.cl[:OPTIONS]... */
 #include "testutil.h"
 
 #include <unistd.h>
@@ -68,6 +73,54 @@ static void assemble(const char *tool, const char *ptx, const char *what)
 	rc = system(cmd);
 	CHECK(rc == 0, "ptxas accepts the PTX of %s", what);
 	unlink(in);
+}
+
+/* Mangled names (nvptx64) of functions libclc 19 gets wrong, one or more
+ * per family the library replaces. */
+static const char *const replaced[] = {
+	"_Z6tgammad", "_Z6acospid", "_Z5ldexpdi", "_Z5frexpdPU3AS1i", "_Z5frexpdPi",
+	"_Z9nextafterdd", "_Z3nanm", "_Z6tgammaf", "_Z5ldexpfi", "_Z9nextafterff",
+	"_Z17convert_float_rtzl", "_Z20convert_long_sat_rtpd", "_Z7mad_satlll",
+	"_Z15vstore_half_rtnfmPU3AS1Dh", "_Z10vload_halfmPU3AS3KDh", "_Z3ctzi", "_Z7sub_satii",
+	"_Z6mad_hiiii",
+};
+
+static void check_library(const char *bc)
+{
+	char cmd[1200], line[512], *defined = NULL;
+	size_t len = 0, cap = 0;
+	FILE *p;
+
+	if (system("command -v llvm-nm-19 >/dev/null 2>&1")) {
+		printf("# llvm-nm-19 not installed: the PTX library's symbols are not checked\n");
+		return;
+	}
+	snprintf(cmd, sizeof(cmd), "llvm-nm-19 --defined-only --format=just-symbols '%s'", bc);
+	p = popen(cmd, "r");
+	REQUIRE(p, "run %s", cmd);
+	/* One newline-framed list: "\nname\n" finds a whole name. */
+	while (fgets(line, sizeof(line), p)) {
+		size_t n = strlen(line);
+
+		if (len + n + 2 > cap) {
+			cap = (len + n + 2) * 2;
+			defined = realloc(defined, cap);
+			REQUIRE(defined, "memory");
+			if (!len)
+				defined[len++] = '\n';
+		}
+		memcpy(defined + len, line, n + 1);
+		len += n;
+	}
+	pclose(p);
+	REQUIRE(defined && len > 1000, "llvm-nm lists %s", bc);
+	for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++) {
+		char want[128];
+
+		snprintf(want, sizeof(want), "\n%s\n", replaced[i]);
+		CHECK(strstr(defined, want) != NULL, "the PTX library defines %s", replaced[i]);
+	}
+	free(defined);
 }
 
 static void build_file(cl_context ctx, cl_device_id dev, const char *arg, const char *tool)
@@ -155,8 +208,12 @@ int main(int argc, char **argv)
 	printf("# ptxas: %s\n", tool ? tool : "not installed, PTX not assembled");
 	ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
 	REQUIRE(ctx, "context on the cuda device");
-	for (int i = 1; i < argc; i++)
-		build_file(ctx, dev, argv[i], tool);
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--library=", 10))
+			check_library(argv[i] + 10);
+		else
+			build_file(ctx, dev, argv[i], tool);
+	}
 	clReleaseContext(ctx);
 	return tu_done();
 }

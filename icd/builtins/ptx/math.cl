@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
-/* Float math that libclc 19's nvptx64--nvidiacl library gets wrong (over the
- * specification's ULP bound: exp, exp2, erfc, tgamma, rootn; not exact:
- * ldexp, remquo, nextafter; found by the differential suite on an H100):
- * done in double precision and rounded once (math_impl.cl), where each of
- * these results is exact or correctly rounded; nextafter on the bits. */
+/* Math that libclc 19's nvptx64--nvidiacl library gets wrong, found by the
+ * differential suite on an H100. Float (over the specification's ULP bound:
+ * exp, exp2, erfc, tgamma, rootn; not exact: ldexp, remquo, nextafter): done
+ * in double precision and rounded once (math_impl.cl), where each of these
+ * results is exact or correctly rounded; nextafter on the bits. Double
+ * (acospi and tgamma over the bound; ldexp, frexp, nextafter, nan not
+ * exact): math_impl.cl and gamma_impl.cl, which test_ptx_math runs on the
+ * CPU device. */
 #define OVL __attribute__((overloadable))
 #define WIDTHS(M) M(2) M(3) M(4) M(8) M(16)
 
@@ -64,3 +67,84 @@ WIDTHS(REMQUO)
 		return r;                                                       \
 	}
 WIDTHS(NEXT_N)
+
+/* Double precision: scalars from math_impl.cl and gamma_impl.cl, vectors
+ * element by element. */
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+#define EACH(N, expr)                                                           \
+	for (int i = 0; i < N; i++)                                             \
+		((double *)&r)[i] = expr;
+
+double svm_acospi_d(double);
+double svm_tgamma_d(double);
+double svm_ldexp_d(double, int);
+double svm_nextafter_d(double, double);
+double svm_frexp_d(double, int *);
+
+OVL double acospi(double x) { return svm_acospi_d(x); }
+OVL double tgamma(double x) { return svm_tgamma_d(x); }
+OVL double ldexp(double x, int n) { return svm_ldexp_d(x, n); }
+OVL double nextafter(double x, double y) { return svm_nextafter_d(x, y); }
+OVL double nan(ulong code) { return as_double(0x7ff8000000000000UL | code); }
+
+#define DOUBLE_N(N)                                                             \
+	OVL double##N acospi(double##N x)                                       \
+	{                                                                       \
+		double##N r;                                                    \
+		EACH(N, svm_acospi_d(x[i]))                                     \
+		return r;                                                       \
+	}                                                                       \
+	OVL double##N tgamma(double##N x)                                       \
+	{                                                                       \
+		double##N r;                                                    \
+		EACH(N, svm_tgamma_d(x[i]))                                     \
+		return r;                                                       \
+	}                                                                       \
+	OVL double##N ldexp(double##N x, int##N n)                              \
+	{                                                                       \
+		double##N r;                                                    \
+		EACH(N, svm_ldexp_d(x[i], n[i]))                                \
+		return r;                                                       \
+	}                                                                       \
+	OVL double##N ldexp(double##N x, int n)                                 \
+	{                                                                       \
+		double##N r;                                                    \
+		EACH(N, svm_ldexp_d(x[i], n))                                   \
+		return r;                                                       \
+	}                                                                       \
+	OVL double##N nextafter(double##N x, double##N y)                       \
+	{                                                                       \
+		double##N r;                                                    \
+		EACH(N, svm_nextafter_d(x[i], y[i]))                            \
+		return r;                                                       \
+	}                                                                       \
+	OVL double##N nan(ulong##N code)                                        \
+	{                                                                       \
+		return as_double##N((ulong##N)0x7ff8000000000000UL | code);     \
+	}
+WIDTHS(DOUBLE_N)
+
+/* frexp in each address space the exponent may be in. */
+#define FREXP_AS(AS)                                                            \
+	OVL double frexp(double x, AS int *e)                                   \
+	{                                                                       \
+		int ee;                                                         \
+		double r = svm_frexp_d(x, &ee);                                 \
+		*e = ee;                                                        \
+		return r;                                                       \
+	}                                                                       \
+	FREXP_N_AS(2, AS) FREXP_N_AS(3, AS) FREXP_N_AS(4, AS) FREXP_N_AS(8, AS) \
+	FREXP_N_AS(16, AS)
+#define FREXP_N_AS(N, AS)                                                       \
+	OVL double##N frexp(double##N x, AS int##N *e)                          \
+	{                                                                       \
+		double##N r;                                                    \
+		int##N ee;                                                      \
+		for (int i = 0; i < N; i++)                                     \
+			((double *)&r)[i] = svm_frexp_d(x[i], (int *)&ee + i);  \
+		*e = ee;                                                        \
+		return r;                                                       \
+	}
+FREXP_AS(global)
+FREXP_AS(local)
+FREXP_AS(private)

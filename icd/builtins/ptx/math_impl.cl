@@ -45,13 +45,68 @@ WIDTHS(ROOTN)
 WIDTHS(REMQUO)
 
 /* nextafter: one ulp from x towards y, on the bits. */
-float svm_nextafter_1(float x, float y)
+#define NEXTAFTER(name, T, IT, SIGN)                                             \
+	T name(T x, T y)                                                        \
+	{                                                                       \
+		if (isnan(x) || isnan(y))                                       \
+			return x + y;                                           \
+		if (x == y)                                                     \
+			return y;                                               \
+		if (x == (T)0)                                                  \
+			return as_##T((as_##IT(y) & (IT)SIGN) | (IT)1);         \
+		return as_##T(as_##IT(x) + (((x < y) == (x > (T)0)) ? (IT)1 : (IT)-1)); \
+	}
+NEXTAFTER(svm_nextafter_1, float, int, 0x80000000)
+NEXTAFTER(svm_nextafter_d, double, long, 0x8000000000000000L)
+
+/* Double precision, where libclc 19 is not exact (ldexp, frexp on
+ * subnormals) or over the bound (acospi). */
+
+/* x 2^n with one rounding: the exponent is applied in at most three exact
+ * steps, arranged (as in the classic scalbn) so that only the last may
+ * round, also where the result is subnormal. */
+double svm_ldexp_d(double x, int n)
 {
-	if (isnan(x) || isnan(y))
-		return x + y;
-	if (x == y)
-		return y;
-	if (x == 0.0f)
-		return as_float((as_int(y) & (int)0x80000000) | 1);
-	return as_float(as_int(x) + (((x < y) == (x > 0.0f)) ? 1 : -1));
+	const double down = 0x1p-1022 * 0x1p53;
+
+	if (n > 1023) {
+		x *= 0x1p1023;
+		n -= 1023;
+		if (n > 1023) {
+			x *= 0x1p1023;
+			n = min(n - 1023, 1023);
+		}
+	} else if (n < -1022) {
+		x *= down;
+		n += 1022 - 53;
+		if (n < -1022) {
+			x *= down;
+			n = max(n + 1022 - 53, -1022);
+		}
+	}
+	return x * as_double((long)(0x3ff + n) << 52);
+}
+
+/* x = m 2^e with 0.5 <= |m| < 1; 0, inf and NaN come back with e = 0. */
+double svm_frexp_d(double x, int *e)
+{
+	long b = as_long(x);
+	int ex = (int)((b >> 52) & 0x7ff);
+
+	*e = 0;
+	if (x == 0.0 || ex == 0x7ff)
+		return x;
+	if (ex == 0) { /* subnormal */
+		b = as_long(x * 0x1p64);
+		ex = (int)((b >> 52) & 0x7ff) - 64;
+	}
+	*e = ex - 1022;
+	return as_double((b & (long)0x800fffffffffffffUL) | 0x3fe0000000000000L);
+}
+
+/* acos is within 4 ulp and exact at -1, 0 and 1; the division by the
+ * rounded pi adds one rounding and ~0.1 ulp: within acospi's 5. */
+double svm_acospi_d(double x)
+{
+	return acos(x) / M_PI;
 }
