@@ -7,14 +7,11 @@
 #include "testutil.h"
 #include <stdint.h>
 
-static uint64_t rng_state = 0x2545f4914f6cdd1dull;
+static unsigned long long rng_state = 0x2545f4914f6cdd1dull;
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return tu_xorshift(&rng_state);
 }
 
 static size_t g_align; /* the device's CL_DEVICE_MEM_BASE_ADDR_ALIGN in bytes */

@@ -6,14 +6,11 @@
 #include "testutil.h"
 #include <stdint.h>
 
-static uint64_t rng_state = 0x853c49e6748fea9bull;
+static unsigned long long rng_state = 0x853c49e6748fea9bull;
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return tu_xorshift(&rng_state);
 }
 
 static size_t urand(size_t lo, size_t hi) /* lo..hi inclusive */

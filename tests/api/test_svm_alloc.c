@@ -23,14 +23,11 @@ static bool live(const void *p)
 	return clEnqueueSVMMigrateMem(g_queue, 1, &p, NULL, 0, 0, NULL, NULL) == CL_SUCCESS;
 }
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return tu_xorshift(&rng_state);
 }
 
 static bool aligned(const void *p, size_t a)

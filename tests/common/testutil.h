@@ -78,6 +78,13 @@ cl_kernel tu_kernel(cl_program p, const char *name);
  * the options keeps the program cache out. Exits when the build fails. */
 cl_program tu_build_said(struct tu_env *env, const char *src, const char *opts, char **said);
 
+/* The next number of a xorshift64 sequence (each test seeds its own state:
+ * reproducible inputs). */
+unsigned long long tu_xorshift(unsigned long long *state);
+
+/* A file's contents, NUL-terminated (malloc'd), or NULL. */
+char *tu_read_file(const char *path);
+
 /* Prints the summary line and returns the exit status (0: all passed). */
 int tu_done(void);
 

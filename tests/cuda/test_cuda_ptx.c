@@ -16,28 +16,6 @@
 
 #include <unistd.h>
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n)
-		buf[n] = 0;
-	else if (buf) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 static const char *ptxas(void)
 {
 	static char path[512];
@@ -142,7 +120,7 @@ static void build_file(cl_context ctx, cl_device_id dev, const char *arg, const 
 	if (slash)
 		*slash = 0;
 	snprintf(opts, sizeof(opts), "-I%s %s", slash ? dir : ".", colon ? colon + 1 : "");
-	src = read_text(file);
+	src = tu_read_file(file);
 	REQUIRE(src, "read %s", file);
 	p = clCreateProgramWithSource(ctx, 1, (const char **)&src, NULL, &err);
 	err = clBuildProgram(p, 1, &dev, opts, NULL, NULL);

@@ -34,14 +34,11 @@ static const char kernels[] =
 	"kernel void t_nextafterf(global const float *x, global const float *y, global float *r)\n"
 	"{ size_t i = get_global_id(0); r[i] = svm_nextafter_1(x[i], y[i]); }\n";
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+static unsigned long long rng_state = 0x9e3779b97f4a7c15ull;
 
 static uint64_t rnd(void)
 {
-	rng_state ^= rng_state << 13;
-	rng_state ^= rng_state >> 7;
-	rng_state ^= rng_state << 17;
-	return rng_state;
+	return tu_xorshift(&rng_state);
 }
 
 /* Uniform in [lo, hi). */
@@ -277,25 +274,6 @@ static void check_exact_float(struct run *r)
 	CHECK(bad_next == 0, "float nextafter exact (%d wrong)", bad_next);
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	if (n >= 0 && (buf = calloc(1, (size_t)n + 1)) && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
 int main(int argc, char **argv)
 {
 	struct tu_env env;
@@ -308,8 +286,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: test_ptx_math MATH_IMPL.cl GAMMA_IMPL.cl\n");
 		return 2;
 	}
-	impl = read_text(argv[1]);
-	gamma = read_text(argv[2]);
+	impl = tu_read_file(argv[1]);
+	gamma = tu_read_file(argv[2]);
 	REQUIRE(impl && gamma, "read %s and %s", argv[1], argv[2]);
 	tu_env_init(&env, 0);
 	srcs[0] = impl;
