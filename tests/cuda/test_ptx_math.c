@@ -79,11 +79,11 @@ static double ulps(double r, long double ref)
 	double d = (double)ref;
 	int e;
 
-	if (isnan(ref))
-		return isnan(r) ? 0 : INFINITY;
-	if (isinf(d))
+	if (isnan(ref) || isnan(r))
+		return isnan(ref) && isnan(r) ? 0 : INFINITY;
+	if (isinf(d)) /* beyond DBL_MAX: in units of DBL_MAX's last place */
 		return r == d ? 0 : (isinf(r) ? INFINITY : fabsl(ref - r) / 0x1p971L);
-	if (isnan(r) || isinf(r))
+	if (isinf(r))
 		return INFINITY;
 	frexp(d, &e);
 	return (double)(fabsl(ref - (long double)r) / ldexpl(1, (e - 53 < -1074) ? -1074 : e - 53));
@@ -123,7 +123,8 @@ static void run_kernel(struct run *r, const char *name, int nin, int nout, void 
 
 static const double tgamma_specials[] = {
 	0.0, -0.0, INFINITY, -INFINITY, NAN, 1, 2, 3, 0.5, -0.5, -1, -2, -100, -1e300, 20,
-	19.999999999999996, 20.000000000000004, 171.6, 171.62, 171.625, 172, 200, 1e300,
+	19.999999999999996, 20.000000000000004, 171.6, 171.62, 171.625, 171.63, 171.7, 171.8,
+	171.9, 171.99, 172, 200, 1e300,
 	1e-300, -1e-300, 0x1p-54, -0x1p-54, 0x1.0000000000001p-54, -0x1.0000000000001p-54,
 	0x1p-1074, -0x1p-1074, -170.5, -171.5, -177.5, -183.7, -189.99, -190.5, 1e-20, 0.1,
 	1.5, 2.5, 0x1.fffffffffffffp-1, 0x1.0000000000001p+0, 0x1.fffffffffffffp+0,
@@ -147,6 +148,8 @@ static void check_tgamma(struct run *r)
 		else if (i % 4 == 2) /* next to a negative integer */
 			x[i] = -(double)(rnd() % 180 + 1) + ldexp((rnd() & 1) ? 1 : -1,
 								   -(int)(rnd() % 40 + 3));
+		else if (i % 16 == 3) /* where the result overflows */
+			x[i] = uniform(171.6, 172);
 		else /* where the argument shift changes */
 			x[i] = uniform(0.25, 24);
 	}

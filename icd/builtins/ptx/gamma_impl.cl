@@ -155,5 +155,7 @@ double svm_tgamma_d(double x)
 					 dd_lgamma_positive(-x))));
 	}
 	e = exp(l.hi);
+	if (isinf(e)) /* e (1 + lo) would be inf - inf for a negative lo */
+		return sign * e;
 	return sign * fma(e, l.lo, e);
 }
