@@ -25,12 +25,15 @@ struct side {
 	cl_context ctx;
 	cl_command_queue q;
 	bool fp64, denorm, denorm_d;	/* float / double denormals kept */
-	bool cl30;			/* OpenCL C 3.0 accepted */
+	bool cl20, cl30;		/* OpenCL C 2.0, 3.0 accepted */
 	bool generic, pvars, wgcoll;	/* OpenCL C 3.0 optional features */
 	bool seq_cst;			/* seq_cst order and device scope (C11 atomics) */
 	bool nonuniform;
 	bool svm_fine, svm_system;
 	int fatal, deviations;		/* counted by rep_end */
+	int builds, build_failures;	/* counted by diff_build */
+	int run_errors;			/* --build-only: launches refused for another
+					 * reason than an offline device */
 };
 
 #define NSIDES 2

@@ -2,7 +2,11 @@
 /* The differential suite's driver: finds the two platforms, runs every family
  * and prints one line per test. Exit status: 0 when side A agrees with the
  * reference everywhere, 1 otherwise, 77 (skip) when pocl is not installed.
- *   diff_runner [--quick] [--vendors DIR] [--list-known]
+ *   diff_runner [--quick] [--build-only] [--vendors DIR] [--list-known]
+ * --build-only: every program of the corpus is built, its kernels created
+ * and their arguments set, and nothing is compared; the exit status says
+ * whether side A built them all (for a device that runs nothing, such as the
+ * offline cuda device: SVMGPU_CUDA_OFFLINE). 
  * (meson passes --vendors tests/diff/vendors: svmgpu.icd and pocl.icd)
  * Environment: DIFF_A / DIFF_B (platform of each side: "svmgpu" or "pocl";
  * DIFF_A=pocl checks the harness and the references with pocl alone),
@@ -18,6 +22,7 @@
 struct side sides[NSIDES];
 int nsamples = 3072;
 bool quick;
+static bool build_only;
 static const char *filter;
 static int ntests, nfatal;
 
@@ -153,7 +158,9 @@ cl_program diff_build(struct side *s, const char *src, const char *opts)
 		return NULL;
 	}
 	err = clBuildProgram(p, 1, &s->dev, opts ? opts : "", NULL, NULL);
+	s->builds++;
 	if (err != CL_SUCCESS) {
+		s->build_failures++;
 		size_t n = 0;
 		char *log;
 
@@ -227,6 +234,10 @@ cl_int diff_run(struct side *s, cl_program prog, const char *kernel, int nargs,
 						  args[i].out, 0, NULL, NULL);
 	if (err == CL_SUCCESS)
 		err = clFinish(s->q);
+	if (build_only && err != CL_SUCCESS && err != CL_DEVICE_NOT_AVAILABLE) {
+		printf("#   %s: %s: %s\n", s->label, kernel, diff_errname(err));
+		s->run_errors++;
+	}
 	if (ev) {
 		clGetEventInfo(ev, CL_EVENT_COMMAND_EXECUTION_STATUS, sizeof(st), &st, NULL);
 		clReleaseEvent(ev);
@@ -311,6 +322,8 @@ void rep_end(struct rep *r)
 	int n = 0;
 
 	ntests++;
+	if (build_only) /* nothing ran: only diff_build and diff_run report */
+		return;
 	for (int s = 0; s < NSIDES; s++) {
 		if (r->skip[s])
 			n += snprintf(line + n, sizeof(line) - (size_t)n, "  %s: skipped (%s)",
@@ -425,10 +438,12 @@ static int side_open(struct side *s, const char *which)
 	s->svm_fine = svm & CL_DEVICE_SVM_FINE_GRAIN_BUFFER;
 	s->svm_system = svm & CL_DEVICE_SVM_FINE_GRAIN_SYSTEM;
 	if (clGetDeviceInfo(s->dev, CL_DEVICE_OPENCL_C_ALL_VERSIONS, sizeof(cv), cv, &ncv) ==
-	    CL_SUCCESS)
-		for (size_t i = 0; i < ncv / sizeof(cv[0]); i++)
-			if (CL_VERSION_MAJOR(cv[i].version) == 3)
-				s->cl30 = true;
+	    CL_SUCCESS) {
+		for (size_t i = 0; i < ncv / sizeof(cv[0]); i++) {
+			s->cl30 |= CL_VERSION_MAJOR(cv[i].version) == 3;
+			s->cl20 |= CL_VERSION_MAJOR(cv[i].version) == 2;
+		}
+	}
 	s->generic = has_feature(s->dev, "__opencl_c_generic_address_space");
 	s->pvars = has_feature(s->dev, "__opencl_c_program_scope_global_variables");
 	s->wgcoll = has_feature(s->dev, "__opencl_c_work_group_collective_functions");
@@ -452,6 +467,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick")) {
 			quick = true;
+		} else if (!strcmp(argv[i], "--build-only")) {
+			build_only = true;
 		} else if (!strcmp(argv[i], "--vendors") && i + 1 < argc) {
 			/* Before the first OpenCL call: the loader reads it once. */
 			setenv("OCL_ICD_VENDORS", argv[++i], 1);
@@ -460,7 +477,8 @@ int main(int argc, char **argv)
 				printf("%-32s %s\n", pocl_known[k].pattern, pocl_known[k].why);
 			return 0;
 		} else {
-			fprintf(stderr, "usage: %s [--quick] [--vendors DIR] [--list-known]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--quick] [--build-only] [--vendors DIR] "
+				"[--list-known]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -502,6 +520,14 @@ int main(int argc, char **argv)
 	fam_addrspace();
 	fam_svm();
 
+	if (build_only) {
+		printf("# %d tests, build only; %s: %d programs built, %d failed, %d launches "
+		       "refused\n", ntests, sides[0].label, sides[0].builds,
+		       sides[0].build_failures, sides[0].run_errors);
+		side_close(&sides[0]);
+		side_close(&sides[1]);
+		return sides[0].build_failures || sides[0].run_errors || !sides[0].builds;
+	}
 	printf("# %d tests; %s: %d failing; %s: %d deviating (not counted)\n", ntests,
 	       sides[0].label, sides[0].fatal, sides[1].label, sides[1].deviations);
 	if (sides[0].deviations)

@@ -239,9 +239,8 @@ static void svm_kind(int kind)
 		struct darg args[] = {{ARG_SVM, 0, &nodes[perm[0]], NULL},
 				      {ARG_BUF, sizeof(out), out, out}, {ARG_VAL, 4, &skip, NULL},
 				      {ARG_SVM_EXTRA, 0, data, NULL}, {ARG_SVM_EXTRA, 0, nodes, NULL}};
-		p = diff_build(sd, svm_src, "-cl-std=CL2.0");
-		if (!p)
-			p = diff_build(sd, svm_src, "-cl-std=CL3.0");
+		p = diff_build(sd, svm_src, sd->cl20 ? "-cl-std=CL2.0"
+					    : sd->cl30 ? "-cl-std=CL3.0" : "-cl-std=CL1.2");
 		err = p ? diff_run(sd, p, "walk", 5, args, 1, NULL, &one, &one)
 			: CL_BUILD_PROGRAM_FAILURE;
 		if (p)
