@@ -208,8 +208,8 @@ static void check_memory(cl_context ctx, cl_command_queue q)
 	CHECK_OK(clEnqueueSVMMigrateMem(q, 1, (const void **)&a, NULL, CL_MIGRATE_MEM_OBJECT_HOST,
 					0, NULL, NULL), "migrate to the host");
 	clFinish(q);
-	CHECK(rec->prefetch_host == 1 && rec->last_prefetch_ptr == (uintptr_t)a,
-	      "a prefetch of the whole allocation to the host");
+	CHECK(rec->prefetch_host == 1 && rec->last_prefetch_ptr == (uintptr_t)a &&
+	      rec->last_prefetch_size == n, "a prefetch of the whole allocation to the host");
 
 	clSVMFree(ctx, b);
 	CHECK(rec->managed_frees == 0, "a freed allocation is kept for reuse");
