@@ -108,6 +108,25 @@ static void check_queries(cl_device_id dev)
 	CHECK(avail && ecc, "available, ECC as the driver says");
 }
 
+/* Runs this program as `--child mode` with one variable of the mock's
+ * configuration set; its wait status. */
+static int run_child(const char *self, const char *var, const char *value, const char *mode)
+{
+	int status = -1;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid == 0) {
+		setenv(var, value, 1);
+		execl(self, self, "--child", mode, (char *)NULL);
+		_exit(99);
+	}
+	if (pid > 0)
+		waitpid(pid, &status, 0);
+	return status;
+}
+
 /* The SVM capabilities claimed under each combination of what the driver
  * reports (managed memory 83, concurrent managed access 89, pageable
  * memory access 88, host-native atomics 86), from a child process. */
@@ -127,17 +146,8 @@ static void check_svm_caps(const char *self)
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int status = -1;
-		pid_t pid;
+		int status = run_child(self, "MOCK_CUDA_ATTRS", cases[i].attrs, "caps");
 
-		fflush(stdout);
-		pid = fork();
-		if (pid == 0) {
-			setenv("MOCK_CUDA_ATTRS", cases[i].attrs, 1);
-			execl(self, self, "--child", "caps", (char *)NULL);
-			_exit(99);
-		}
-		waitpid(pid, &status, 0);
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == cases[i].want,
 		      "driver attributes \"%s\": SVM capabilities %d, want %d", cases[i].attrs,
 		      WIFEXITED(status) ? WEXITSTATUS(status) : -1, cases[i].want);
@@ -380,17 +390,8 @@ static void check_failures(const char *self)
 		     {"alloc-fails", "alloc=2"}};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int status = -1;
-		pid_t pid;
+		int status = run_child(self, "MOCK_CUDA_FAIL", cases[i].fail, cases[i].what);
 
-		fflush(stdout);
-		pid = fork();
-		if (pid == 0) {
-			setenv("MOCK_CUDA_FAIL", cases[i].fail, 1);
-			execl(self, self, "--child", cases[i].what, (char *)NULL);
-			_exit(99);
-		}
-		waitpid(pid, &status, 0);
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s (MOCK_CUDA_FAIL=%s)",
 		      cases[i].what, cases[i].fail);
 	}
