@@ -6,7 +6,8 @@
  * application memory registered with the driver, and NDRanges as CUDA
  * grids: blocks, the non-uniform edges as extra grids, the geometry written
  * before each, __local arguments as offsets into dynamic shared memory,
- * parameters as the PTX entry declares them. Driver failures (launch,
+ * parameters as the PTX entry declares them; a program linked from an
+ * object and a library loads and launches the same way. Driver failures (launch,
  * module load, allocation) run in child processes with the mock told to
  * fail. Kernels do not run: test_cuda_device does that on a GPU.
  *
@@ -83,7 +84,7 @@ static void check_queries(cl_device_id dev)
 	cl_uint cus = 0, clock = 0;
 	cl_ulong mem = 0, local = 0, cache = 0;
 	size_t wg = 0, items[3] = {0};
-	cl_bool avail = CL_FALSE, ecc = CL_FALSE;
+	cl_bool avail = CL_FALSE, ecc = CL_FALSE, compiler = CL_FALSE, linker = CL_FALSE;
 
 	clGetDeviceInfo(dev, CL_DEVICE_NAME, sizeof(name), name, NULL);
 	clGetDeviceInfo(dev, CL_DRIVER_VERSION, sizeof(driver), driver, NULL);
@@ -106,6 +107,9 @@ static void check_queries(cl_device_id dev)
 	CHECK(wg == 1024 && items[0] == 1024 && items[1] == 1024 && items[2] == 64,
 	      "work-group limits: %zu (%zu, %zu, %zu)", wg, items[0], items[1], items[2]);
 	CHECK(avail && ecc, "available, ECC as the driver says");
+	clGetDeviceInfo(dev, CL_DEVICE_COMPILER_AVAILABLE, sizeof(compiler), &compiler, NULL);
+	clGetDeviceInfo(dev, CL_DEVICE_LINKER_AVAILABLE, sizeof(linker), &linker, NULL);
+	CHECK(compiler && linker, "compiler and linker available (clLinkProgram builds PTX)");
 }
 
 /* Runs this program as `--child mode` with one variable of the mock's
@@ -340,6 +344,50 @@ static void check_launch(cl_context ctx, cl_command_queue q, cl_device_id dev)
 	clSVMFree(ctx, svm);
 }
 
+/* A program from clCompileProgram + clLinkProgram (an object and a
+ * library of another): its PTX loads with the kernel's entry and the
+ * geometry variable, and launches. */
+static void check_linked(cl_context ctx, cl_command_queue q, cl_device_id dev)
+{
+	const char *lib_src = "int twice(int x) { return 2 * x; }\n";
+	const char *main_src = "int twice(int x);\n"
+			       "kernel void dbl(global int *p) { p[get_global_id(0)] = "
+			       "twice(p[get_global_id(0)]); }\n";
+	cl_program objs[2], lib, exe;
+	cl_kernel k;
+	cl_int err;
+	int *svm = clSVMAlloc(ctx, CL_MEM_SVM_FINE_GRAIN_BUFFER, 1024, 0);
+	size_t n = 256;
+
+	objs[0] = clCreateProgramWithSource(ctx, 1, &main_src, NULL, &err);
+	objs[1] = clCreateProgramWithSource(ctx, 1, &lib_src, NULL, &err);
+	CHECK_OK(clCompileProgram(objs[0], 1, &dev, "", 0, NULL, NULL, NULL, NULL), "compile");
+	CHECK_OK(clCompileProgram(objs[1], 1, &dev, "", 0, NULL, NULL, NULL, NULL), "compile");
+	lib = clLinkProgram(ctx, 1, &dev, "-create-library", 1, &objs[1], NULL, NULL, &err);
+	CHECK_OK(err, "library");
+	exe = clLinkProgram(ctx, 1, &dev, "", 1, (cl_program[]){objs[0]}, NULL, NULL, &err);
+	CHECK_ERR(err, CL_LINK_PROGRAM_FAILURE, "without the library, twice is missing");
+	if (exe)
+		clReleaseProgram(exe);
+	exe = clLinkProgram(ctx, 1, &dev, "", 2, (cl_program[]){objs[0], lib}, NULL, NULL, &err);
+	REQUIRE(exe && err == CL_SUCCESS, "linked executable: %s", tu_errname(err));
+	k = tu_kernel(exe, "dbl");
+	rec_reset();
+	clSetKernelArgSVMPointer(k, 0, svm);
+	CHECK_OK(clEnqueueNDRangeKernel(q, k, 1, NULL, &n, NULL, 0, NULL, NULL), "launch");
+	CHECK_OK(clFinish(q), "finish");
+	CHECK(rec->modules_loaded == 1 && rec->num_launches >= 1 &&
+	      !strcmp(rec->launch[0].entry, "dbl") && rec->launch[0].num_params == 1 &&
+	      rec->launch[0].param[0] == (uintptr_t)svm && rec->geometry_writes >= 1,
+	      "linked PTX: module, entry, parameter and geometry");
+	clReleaseKernel(k);
+	clReleaseProgram(exe);
+	clReleaseProgram(lib);
+	clReleaseProgram(objs[0]);
+	clReleaseProgram(objs[1]);
+	clSVMFree(ctx, svm);
+}
+
 /* In a child whose mock fails one kind of call: the error reaches the
  * application as the specification's code, and nothing crashes. */
 static int child_failure(const char *what)
@@ -416,6 +464,7 @@ int main(int argc, char **argv)
 	REQUIRE(ctx && q, "context and queue on the mock GPU");
 	check_memory(ctx, q);
 	check_launch(ctx, q, dev);
+	check_linked(ctx, q, dev);
 	clReleaseCommandQueue(q);
 	clReleaseContext(ctx);
 	check_failures(argv[0]);

@@ -284,7 +284,7 @@ static void fill_desc(struct cuda_device *c)
 
 	d->available = c->cu ? CL_TRUE : CL_FALSE;
 	d->compiler_available = svmgpu_compiler_available_for(SVMGPU_ISA_PTX) ? CL_TRUE : CL_FALSE;
-	d->linker_available = CL_FALSE; /* clLinkProgram builds host code only */
+	d->linker_available = d->compiler_available; /* clLinkProgram builds PTX too */
 
 	d->max_compute_units = (cl_uint)attr(c, CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT, 1);
 	d->max_clock_frequency = (cl_uint)attr(c, CU_DEVICE_ATTRIBUTE_CLOCK_RATE, 0) / 1000;
