@@ -5,6 +5,7 @@
  * SVM (vecadd, saxpy on malloc'd memory where the device has fine-grain
  * system SVM, on clSVMAlloc memory otherwise) against this machine's memcpy
  * (the better of one thread and one thread per CPU, on written memory),
+ * vecadd again after clEnqueueSVMMigrateMem of its buffers,
  * vecadd again on clSVMAlloc memory on both (the same kind of memory: both
  * ask for transparent huge pages, which malloc'd memory does not get), a
  * local-memory reduction, a naive sgemm, a linked-list walk and atomics on
@@ -74,6 +75,7 @@ struct kstate {
 	cl_program prog;
 	cl_kernel k[K_NUM];
 	bool system_svm; /* malloc'd memory works for kernels */
+	bool migrated;   /* a, b, c moved with clEnqueueSVMMigrateMem */
 	float *a, *b, *c;
 	float *ga, *gb, *gc;
 	float *svm[3]; /* clSVMAlloc'd whatever the device supports: a, b, c */
@@ -147,6 +149,23 @@ static double s_vecadd(struct plat *p)
 	double us = run1(p, K_VECADD, 1, &g, NULL);
 
 	return 12.0 * N / (us * 1e3); /* GB/s: two reads and a write */
+}
+
+/* vecadd after clEnqueueSVMMigrateMem of its buffers, once, untimed (on
+ * svmgpu's CPU device: malloc'd memory collapsed into huge pages). */
+static double s_vecadd_migrated(struct plat *p)
+{
+	struct kstate *s = KS(p);
+
+	if (!s->migrated) {
+		const void *ptrs[] = {s->a, s->b, s->c};
+		const size_t sizes[] = {N * sizeof(float), N * sizeof(float), N * sizeof(float)};
+
+		FAIL_IF(clEnqueueSVMMigrateMem(p->q, 3, ptrs, sizes, 0, 0, NULL, NULL));
+		FAIL_IF(clFinish(p->q));
+		s->migrated = true;
+	}
+	return s_vecadd(p);
 }
 
 static double s_vecadd_svm(struct plat *p)
@@ -485,6 +504,8 @@ int main(int argc, char **argv)
 		{"empty kernel enqueue, per kernel", "us", s_enqueue, TIME, NULL, NULL},
 		{"vecadd, 16M floats", "GB/s", s_vecadd, RATE, &host_memcpy, "memcpy"},
 		{"saxpy, 16M floats", "GB/s", s_saxpy, RATE, &host_memcpy, "memcpy"},
+		{"vecadd, 16M floats, migrated first", "GB/s", s_vecadd_migrated, RATE, &host_memcpy,
+		 "memcpy"},
 		{"vecadd, 16M floats, both clSVMAlloc", "GB/s", s_vecadd_svm, RATE, &host_memcpy,
 		 "memcpy"},
 		{"local-memory reduction, 16M floats", "GB/s", s_reduce, RATE, NULL, NULL},

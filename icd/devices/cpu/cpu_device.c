@@ -6,6 +6,7 @@
 #include "device.h"
 #include "device_desc.h"
 #include <ctype.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -271,12 +272,44 @@ static void cpu_fill_op(cl_device_id dev, void *dst, const void *pattern, size_t
 	cpu_fill(dev->priv, dst, pattern, pattern_size, size);
 }
 
-/* A hint only: ask the kernel to fault the range in ahead of use. Nothing to
- * do towards the host, whose memory it already is. Errors (unmapped holes)
- * are ignored on purpose. */
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25 /* Linux 6.1; older C libraries lack the name */
+#endif
+
+static pthread_once_t huge_once = PTHREAD_ONCE_INIT;
+static uintptr_t huge_size;
+
+static void read_huge_page_size(void)
+{
+	FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", "r");
+	unsigned long v = 0;
+
+	if (!f || fscanf(f, "%lu", &v) != 1 || (v & (v - 1)))
+		v = 0;
+	if (f)
+		fclose(f);
+	huge_size = (uintptr_t)v;
+}
+
+/* The size of a transparent huge page (2 MiB on x86-64), 0 without THP. */
+static uintptr_t huge_page_size(void)
+{
+	pthread_once(&huge_once, read_huge_page_size);
+	return huge_size;
+}
+
+/* A hint only, towards the device; nothing to do towards the host, whose
+ * memory it already is. The range is faulted in ahead of use, and its
+ * huge-page-aligned part is collapsed into transparent huge pages
+ * (MADV_COLLAPSE): the CPU device's counterpart of a GPU's migration. The
+ * kernel copies the data once, now, so that kernels stream the range with a
+ * TLB entry per 2 MiB instead of per 4 KiB: malloc'd memory, which gets no
+ * huge pages by itself where THP is "madvise", then streams like clSVMAlloc
+ * memory. Errors (unmapped holes, kernels before 6.1, THP off, memory that
+ * cannot be collapsed) are ignored on purpose. */
 static void cpu_migrate(cl_device_id dev, const void *ptr, size_t size, bool to_host)
 {
-	uintptr_t page = (uintptr_t)sysconf_or(_SC_PAGESIZE, 4096);
+	uintptr_t page = (uintptr_t)sysconf_or(_SC_PAGESIZE, 4096), huge = huge_page_size();
 	uintptr_t start, end;
 
 	(void)dev;
@@ -287,6 +320,12 @@ static void cpu_migrate(cl_device_id dev, const void *ptr, size_t size, bool to_
 	if (end <= start)
 		return;
 	(void)madvise((void *)start, end - start, MADV_WILLNEED);
+	if (!huge)
+		return;
+	start = ((uintptr_t)ptr + huge - 1) & ~(huge - 1);
+	end = ((uintptr_t)ptr + size) & ~(huge - 1);
+	if (end > start)
+		(void)madvise((void *)start, end - start, MADV_COLLAPSE);
 }
 
 static const struct svmgpu_device_ops cpu_ops = {
