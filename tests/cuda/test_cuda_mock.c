@@ -9,9 +9,10 @@
  * parameters as the PTX entry declares them; a program linked from an
  * object and a library loads and launches the same way. Driver failures (launch,
  * module load, allocation) run in child processes with the mock told to
- * fail. Kernels do not run: test_cuda_device does that on a GPU.
+ * fail; copies, fills and prefetches the driver declines fall back to the
+ * CPU. Kernels do not run: test_cuda_device does that on a GPU.
  *
- * usage: test_cuda_mock [--child caps|launch-fails|module-fails|alloc-fails] */
+ * usage: test_cuda_mock [--child caps|launch-fails|module-fails|alloc-fails|copies-fail] */
 #include "testutil.h"
 #include "mock_cuda.h"
 
@@ -401,7 +402,32 @@ static int child_failure(const char *what)
 	ctx = clCreateContext(NULL, 1, &dev, NULL, NULL, &err);
 	q = clCreateCommandQueueWithProperties(ctx, dev, NULL, &err);
 	REQUIRE(ctx && q, "context and queue");
-	if (!strcmp(what, "alloc-fails")) {
+	if (!strcmp(what, "copies-fail")) {
+		/* The driver declines copies, fills and prefetches: the CPU
+		 * does them (managed memory is host memory too); a migration
+		 * is a hint that still completes. */
+		const size_t n = 1 << 16;
+		unsigned char *a = clSVMAlloc(ctx, CL_MEM_SVM_FINE_GRAIN_BUFFER, n, 0);
+		unsigned char *b = clSVMAlloc(ctx, CL_MEM_SVM_FINE_GRAIN_BUFFER, n, 0);
+		unsigned char pat[8] = {1, 2, 3, 4, 5, 6, 7, 8}, byte = 0xa5;
+		bool ok = true;
+
+		REQUIRE(a && b, "SVM");
+		for (size_t i = 0; i < n; i++)
+			a[i] = (unsigned char)(i * 31);
+		CHECK_OK(clEnqueueSVMMemcpy(q, CL_TRUE, b, a, n, 0, NULL, NULL), "memcpy");
+		CHECK(!memcmp(a, b, n), "copied by the CPU");
+		CHECK_OK(clEnqueueSVMMemFill(q, a, &byte, 1, n / 2, 0, NULL, NULL), "fill 1");
+		CHECK_OK(clEnqueueSVMMemFill(q, a + n / 2, pat, 8, n / 2, 0, NULL, NULL), "fill 8");
+		CHECK_OK(clEnqueueSVMMigrateMem(q, 1, (const void **)&b, NULL, 0, 0, NULL, NULL),
+			 "migrate");
+		CHECK_OK(clFinish(q), "finish");
+		for (size_t i = 0; i < n; i++)
+			ok &= a[i] == (i < n / 2 ? byte : pat[i % 8]);
+		CHECK(ok, "filled by the CPU");
+		clSVMFree(ctx, a);
+		clSVMFree(ctx, b);
+	} else if (!strcmp(what, "alloc-fails")) {
 		cl_mem m = clCreateBuffer(ctx, 0, 4096, NULL, &err);
 
 		CHECK(clSVMAlloc(ctx, 0, 4096, 0) == NULL, "clSVMAlloc fails cleanly");
@@ -435,7 +461,8 @@ static void check_failures(const char *self)
 	static const struct {
 		const char *what, *fail;
 	} cases[] = {{"launch-fails", "launch=719"}, {"module-fails", "module=218"},
-		     {"alloc-fails", "alloc=2"}};
+		     {"alloc-fails", "alloc=2"},
+		     {"copies-fail", "copy=1,memset=1,prefetch=1"}};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		int status = run_child(self, "MOCK_CUDA_FAIL", cases[i].fail, cases[i].what);

@@ -38,7 +38,7 @@ static int attrs[128] = {
 };
 
 static struct {
-	int alloc, module, launch, prefetch, reg;
+	int alloc, module, launch, prefetch, reg, copy, memset;
 } fail;
 
 struct module;
@@ -101,7 +101,8 @@ static void set_fail(const char *key, size_t len, long v)
 		const char *name;
 		int *slot;
 	} names[] = {{"alloc", &fail.alloc}, {"module", &fail.module}, {"launch", &fail.launch},
-		     {"prefetch", &fail.prefetch}, {"register", &fail.reg}};
+		     {"prefetch", &fail.prefetch}, {"register", &fail.reg}, {"copy", &fail.copy},
+		     {"memset", &fail.memset}};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strlen(names[i].name) == len && !strncmp(key, names[i].name, len))
@@ -231,6 +232,8 @@ EXPORT CUresult cuMemHostUnregister(void *p)
 
 EXPORT CUresult cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t size)
 {
+	if (fail.copy)
+		return fail.copy;
 	memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, size);
 	pthread_mutex_lock(&lock);
 	rec.memcpys++;
@@ -251,6 +254,8 @@ EXPORT CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t si
 
 EXPORT CUresult cuMemsetD8_v2(CUdeviceptr p, unsigned char v, size_t n)
 {
+	if (fail.memset)
+		return fail.memset;
 	memset((void *)(uintptr_t)p, v, n);
 	pthread_mutex_lock(&lock);
 	rec.memsets8++;
@@ -262,6 +267,8 @@ EXPORT CUresult cuMemsetD32_v2(CUdeviceptr p, unsigned v, size_t n)
 {
 	unsigned *w = (unsigned *)(uintptr_t)p;
 
+	if (fail.memset)
+		return fail.memset;
 	for (size_t i = 0; i < n; i++)
 		w[i] = v;
 	pthread_mutex_lock(&lock);

@@ -11,7 +11,8 @@
  *                                   on, pageable access and host-native
  *                                   atomics off)
  *   MOCK_CUDA_FAIL="what=code,..."  calls that fail with a CUresult: alloc,
- *                                   module, launch, prefetch, register
+ *                                   module, launch, prefetch, register,
+ *                                   copy, memset
  *
  * Tests find the record with dlopen("libcuda.so.1", RTLD_NOLOAD) and
  * dlsym("mock_cuda_record"). */
