@@ -85,6 +85,16 @@ unsigned long long tu_xorshift(unsigned long long *state);
 /* A file's contents, NUL-terminated (malloc'd), or NULL. */
 char *tu_read_file(const char *path);
 
+/* The CUDA toolkit's PTX assembler ($PTXAS, ptxas on PATH, or the toolkit's
+ * default folder), NULL where it is not installed. */
+const char *tu_ptxas(void);
+
+/* The PTX text in an svmgpu program binary for a cuda device, or NULL. */
+const char *tu_ptx_of(const unsigned char *bin, size_t size);
+
+/* Whether ptxas (tool) assembles ptx for the architecture it names. */
+bool tu_ptxas_accepts(const char *tool, const char *ptx);
+
 /* Prints the summary line and returns the exit status (0: all passed). */
 int tu_done(void);
 

@@ -34,6 +34,7 @@ struct side {
 	int builds, build_failures;	/* counted by diff_build */
 	int run_errors;			/* --build-only: launches refused for another
 					 * reason than an offline device */
+	int ptx_assembled, ptx_rejected; /* --build-only, where ptxas is installed */
 };
 
 #define NSIDES 2

@@ -6,12 +6,14 @@
  * --build-only: every program of the corpus is built, its kernels created
  * and their arguments set, and nothing is compared; the exit status says
  * whether side A built them all (for a device that runs nothing, such as the
- * offline cuda device: SVMGPU_CUDA_OFFLINE). 
+ * offline cuda device: SVMGPU_CUDA_OFFLINE); where the CUDA toolkit is
+ * installed, side A's PTX must also pass ptxas. 
  * (meson passes --vendors tests/diff/vendors: svmgpu.icd and pocl.icd)
  * Environment: DIFF_A / DIFF_B (platform of each side: "svmgpu" or "pocl";
  * DIFF_A=pocl checks the harness and the references with pocl alone),
  * DIFF_QUICK=1 (as --quick), DIFF_SAMPLES=N, DIFF_FILTER=substring. */
 #include "diff.h"
+#include "testutil.h"
 
 #include <fnmatch.h>
 #include <math.h>
@@ -23,6 +25,31 @@ struct side sides[NSIDES];
 int nsamples = 3072;
 bool quick;
 static bool build_only;
+static const char *ptxas_tool; /* --build-only: ptxas, where installed */
+
+/* --build-only: side A's PTX through ptxas (programs for other devices
+ * carry none). */
+static void assemble_ptx(struct side *s, cl_program p)
+{
+	size_t size = 0;
+	unsigned char *bin;
+	const char *ptx;
+
+	if (!ptxas_tool || s != &sides[0] ||
+	    clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, sizeof(size), &size, NULL) || !size)
+		return;
+	bin = malloc(size);
+	if (bin && !clGetProgramInfo(p, CL_PROGRAM_BINARIES, sizeof(bin), &bin, NULL) &&
+	    (ptx = tu_ptx_of(bin, size))) {
+		if (tu_ptxas_accepts(ptxas_tool, ptx)) {
+			s->ptx_assembled++;
+		} else {
+			printf("#   %s: ptxas rejects a program's PTX\n", s->label);
+			s->ptx_rejected++;
+		}
+	}
+	free(bin);
+}
 static const char *filter;
 static int ntests, nfatal;
 
@@ -174,6 +201,8 @@ cl_program diff_build(struct side *s, const char *src, const char *opts)
 		clReleaseProgram(p);
 		return NULL;
 	}
+	if (build_only)
+		assemble_ptx(s, p);
 	return p;
 }
 
@@ -469,6 +498,7 @@ int main(int argc, char **argv)
 			quick = true;
 		} else if (!strcmp(argv[i], "--build-only")) {
 			build_only = true;
+			ptxas_tool = tu_ptxas();
 		} else if (!strcmp(argv[i], "--vendors") && i + 1 < argc) {
 			/* Before the first OpenCL call: the loader reads it once. */
 			setenv("OCL_ICD_VENDORS", argv[++i], 1);
@@ -522,11 +552,14 @@ int main(int argc, char **argv)
 
 	if (build_only) {
 		printf("# %d tests, build only; %s: %d programs built, %d failed, %d launches "
-		       "refused\n", ntests, sides[0].label, sides[0].builds,
-		       sides[0].build_failures, sides[0].run_errors);
+		       "refused; ptxas %s: %d PTX programs assembled, %d rejected\n", ntests,
+		       sides[0].label, sides[0].builds, sides[0].build_failures,
+		       sides[0].run_errors, ptxas_tool ? ptxas_tool : "not installed",
+		       sides[0].ptx_assembled, sides[0].ptx_rejected);
 		side_close(&sides[0]);
 		side_close(&sides[1]);
-		return sides[0].build_failures || sides[0].run_errors || !sides[0].builds;
+		return sides[0].build_failures || sides[0].run_errors || sides[0].ptx_rejected ||
+		       !sides[0].builds;
 	}
 	printf("# %d tests; %s: %d failing; %s: %d deviating (not counted)\n", ntests,
 	       sides[0].label, sides[0].fatal, sides[1].label, sides[1].deviations);
