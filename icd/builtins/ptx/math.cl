@@ -10,6 +10,16 @@
 #define OVL __attribute__((overloadable))
 #define WIDTHS(M) M(2) M(3) M(4) M(8) M(16)
 
+/* T##N name params, element i of the result being expr. */
+#define PER_ELEMENT(T, N, name, params, expr)                                   \
+	OVL T##N name params                                                    \
+	{                                                                       \
+		T##N r;                                                         \
+		for (int i = 0; i < N; i++)                                     \
+			((T *)&r)[i] = expr;                                    \
+		return r;                                                       \
+	}
+
 #define VEC1(name)                                                              \
 	float svm_##name##_1(float);                                           \
 	OVL float name(float x) { return svm_##name##_1(x); }                  \
@@ -58,22 +68,13 @@ REMQUO_AS(1, local)
 REMQUO_AS(1, private)
 WIDTHS(REMQUO)
 
-#define NEXT_N(N)                                                               \
-	OVL float##N nextafter(float##N x, float##N y)                          \
-	{                                                                       \
-		float##N r;                                                     \
-		for (int i = 0; i < N; i++)                                     \
-			((float *)&r)[i] = svm_nextafter_1(((float *)&x)[i], ((float *)&y)[i]); \
-		return r;                                                       \
-	}
+#define NEXT_N(N) PER_ELEMENT(float, N, nextafter, (float##N x, float##N y), \
+				     svm_nextafter_1(x[i], y[i]))
 WIDTHS(NEXT_N)
 
 /* Double precision: scalars from math_impl.cl and gamma_impl.cl, vectors
  * element by element. */
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#define EACH(N, expr)                                                           \
-	for (int i = 0; i < N; i++)                                             \
-		((double *)&r)[i] = expr;
 
 double svm_acospi_d(double);
 double svm_tgamma_d(double);
@@ -88,36 +89,12 @@ OVL double nextafter(double x, double y) { return svm_nextafter_d(x, y); }
 OVL double nan(ulong code) { return as_double(0x7ff8000000000000UL | code); }
 
 #define DOUBLE_N(N)                                                             \
-	OVL double##N acospi(double##N x)                                       \
-	{                                                                       \
-		double##N r;                                                    \
-		EACH(N, svm_acospi_d(x[i]))                                     \
-		return r;                                                       \
-	}                                                                       \
-	OVL double##N tgamma(double##N x)                                       \
-	{                                                                       \
-		double##N r;                                                    \
-		EACH(N, svm_tgamma_d(x[i]))                                     \
-		return r;                                                       \
-	}                                                                       \
-	OVL double##N ldexp(double##N x, int##N n)                              \
-	{                                                                       \
-		double##N r;                                                    \
-		EACH(N, svm_ldexp_d(x[i], n[i]))                                \
-		return r;                                                       \
-	}                                                                       \
-	OVL double##N ldexp(double##N x, int n)                                 \
-	{                                                                       \
-		double##N r;                                                    \
-		EACH(N, svm_ldexp_d(x[i], n))                                   \
-		return r;                                                       \
-	}                                                                       \
-	OVL double##N nextafter(double##N x, double##N y)                       \
-	{                                                                       \
-		double##N r;                                                    \
-		EACH(N, svm_nextafter_d(x[i], y[i]))                            \
-		return r;                                                       \
-	}                                                                       \
+	PER_ELEMENT(double, N, acospi, (double##N x), svm_acospi_d(x[i]))       \
+	PER_ELEMENT(double, N, tgamma, (double##N x), svm_tgamma_d(x[i]))       \
+	PER_ELEMENT(double, N, ldexp, (double##N x, int##N n), svm_ldexp_d(x[i], n[i])) \
+	PER_ELEMENT(double, N, ldexp, (double##N x, int n), svm_ldexp_d(x[i], n)) \
+	PER_ELEMENT(double, N, nextafter, (double##N x, double##N y),           \
+		    svm_nextafter_d(x[i], y[i]))                                \
 	OVL double##N nan(ulong##N code)                                        \
 	{                                                                       \
 		return as_double##N((ulong##N)0x7ff8000000000000UL | code);     \
