@@ -27,8 +27,8 @@ static const char *const replaced[] = {
 static void check_library(const char *bc)
 {
 	char cmd[1200], line[512], *defined = NULL;
-	size_t len = 0, cap = 0;
-	FILE *p;
+	size_t len = 0;
+	FILE *p, *list;
 
 	if (system("command -v llvm-nm-19 >/dev/null 2>&1")) {
 		printf("# llvm-nm-19 not installed: the PTX library's symbols are not checked\n");
@@ -36,22 +36,14 @@ static void check_library(const char *bc)
 	}
 	snprintf(cmd, sizeof(cmd), "llvm-nm-19 --defined-only --format=just-symbols '%s'", bc);
 	p = popen(cmd, "r");
-	REQUIRE(p, "run %s", cmd);
+	list = open_memstream(&defined, &len);
+	REQUIRE(p && list, "run %s", cmd);
 	/* One newline-framed list: "\nname\n" finds a whole name. */
-	while (fgets(line, sizeof(line), p)) {
-		size_t n = strlen(line);
-
-		if (len + n + 2 > cap) {
-			cap = (len + n + 2) * 2;
-			defined = realloc(defined, cap);
-			REQUIRE(defined, "memory");
-			if (!len)
-				defined[len++] = '\n';
-		}
-		memcpy(defined + len, line, n + 1);
-		len += n;
-	}
+	fputc('\n', list);
+	while (fgets(line, sizeof(line), p))
+		fputs(line, list);
 	pclose(p);
+	fclose(list);
 	REQUIRE(defined && len > 1000, "llvm-nm lists %s", bc);
 	for (size_t i = 0; i < sizeof(replaced) / sizeof(replaced[0]); i++) {
 		char want[128];

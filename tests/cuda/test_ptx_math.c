@@ -131,12 +131,35 @@ static const double tgamma_specials[] = {
 	0x1.0000000000001p+1,
 };
 
+static long double acospil(long double x)
+{
+	return acosl(x) / 3.141592653589793238462643383279502884L;
+}
+
+/* Prints and checks the largest error of y = name(x) against ref over the
+ * N inputs. */
+static void check_worst(const char *name, const double *x, const double *y,
+			long double (*ref)(long double), double bound)
+{
+	double worst = 0, worst_x = 0;
+
+	for (size_t i = 0; i < N; i++) {
+		double e = ulps(y[i], ref(x[i]));
+
+		if (!(e <= worst)) {
+			worst = e;
+			worst_x = x[i];
+		}
+	}
+	printf("# %s: worst %.2f ulp at %a (%d values)\n", name, worst, worst_x, N);
+	CHECK(worst <= bound, "%s within %g ulp (worst %.2f at %a)", name, bound, worst, worst_x);
+}
+
 static void check_tgamma(struct run *r)
 {
 	static double x[N], y[N];
 	size_t sizes[] = {8, 8}, ns = sizeof(tgamma_specials) / sizeof(tgamma_specials[0]);
 	void *ptrs[] = {x, y};
-	double worst = 0, worst_x = 0;
 
 	for (size_t i = 0; i < N; i++) {
 		if (i < ns)
@@ -154,16 +177,7 @@ static void check_tgamma(struct run *r)
 			x[i] = uniform(0.25, 24);
 	}
 	run_kernel(r, "t_tgamma", 1, 1, ptrs, sizes);
-	for (size_t i = 0; i < N; i++) {
-		double e = ulps(y[i], tgammal(x[i]));
-
-		if (!(e <= worst)) {
-			worst = e;
-			worst_x = x[i];
-		}
-	}
-	printf("# tgamma: worst %.2f ulp at %a (%d values)\n", worst, worst_x, N);
-	CHECK(worst <= 16, "tgamma within 16 ulp (worst %.2f at %a)", worst, worst_x);
+	check_worst("tgamma", x, y, tgammal, 16);
 	CHECK(y[0] == INFINITY && y[1] == -INFINITY && y[2] == INFINITY && isnan(y[3]) &&
 	      isnan(y[4]) && isnan(y[10]) && isnan(y[12]) && isnan(y[13]) && y[5] == 1 && y[6] == 1,
 	      "tgamma's special values");
@@ -176,22 +190,12 @@ static void check_acospi(struct run *r)
 					  0x1.fffffffffffffp-1, -0x1.fffffffffffffp-1, 0.5, -0.5};
 	size_t sizes[] = {8, 8}, ns = sizeof(specials) / sizeof(specials[0]);
 	void *ptrs[] = {x, y};
-	double worst = 0, worst_x = 0;
 
 	for (size_t i = 0; i < N; i++)
 		x[i] = i < ns ? specials[i] : i % 2 ? uniform(-1, 1)
 				: (1 - exp2(-uniform(1, 53))) * ((rnd() & 1) ? 1 : -1);
 	run_kernel(r, "t_acospi", 1, 1, ptrs, sizes);
-	for (size_t i = 0; i < N; i++) {
-		double e = ulps(y[i], acosl(x[i]) / 3.141592653589793238462643383279502884L);
-
-		if (!(e <= worst)) {
-			worst = e;
-			worst_x = x[i];
-		}
-	}
-	printf("# acospi: worst %.2f ulp at %a\n", worst, worst_x);
-	CHECK(worst <= 5, "acospi within 5 ulp (worst %.2f at %a)", worst, worst_x);
+	check_worst("acospi", x, y, acospil, 5);
 	CHECK(y[0] == 0 && y[1] == 1 && y[2] == 0.5 && isnan(y[4]), "acospi(1, -1, 0, 2)");
 }
 

@@ -7,7 +7,7 @@
  * and their arguments set, and nothing is compared; the exit status says
  * whether side A built them all (for a device that runs nothing, such as the
  * offline cuda device: SVMGPU_CUDA_OFFLINE); where the CUDA toolkit is
- * installed, side A's PTX must also pass ptxas. 
+ * installed, side A's PTX must also pass ptxas.
  * (meson passes --vendors tests/diff/vendors: svmgpu.icd and pocl.icd)
  * Environment: DIFF_A / DIFF_B (platform of each side: "svmgpu" or "pocl";
  * DIFF_A=pocl checks the harness and the references with pocl alone),
@@ -26,6 +26,8 @@ int nsamples = 3072;
 bool quick;
 static bool build_only;
 static const char *ptxas_tool; /* --build-only: ptxas, where installed */
+static const char *filter;
+static int ntests, nfatal;
 
 /* --build-only: side A's PTX through ptxas (programs for other devices
  * carry none). */
@@ -50,8 +52,6 @@ static void assemble_ptx(struct side *s, cl_program p)
 	}
 	free(bin);
 }
-static const char *filter;
-static int ntests, nfatal;
 
 /* Known deviations of pocl 3.1 from the specification, found by this suite
  * (see tests/diff/README.md). A failure of pocl that matches one of these is
