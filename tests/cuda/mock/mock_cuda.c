@@ -66,6 +66,14 @@ EXPORT struct mock_cuda_record *mock_cuda_record(void)
 	return &rec;
 }
 
+/* One more call of a kind (calls come from the runtime's worker threads). */
+static void count(unsigned *counter)
+{
+	pthread_mutex_lock(&lock);
+	(*counter)++;
+	pthread_mutex_unlock(&lock);
+}
+
 EXPORT void mock_cuda_reset(void)
 {
 	pthread_mutex_lock(&lock);
@@ -215,18 +223,14 @@ EXPORT CUresult cuMemHostRegister_v2(void *p, size_t size, unsigned flags)
 	(void)flags;
 	if (fail.reg)
 		return fail.reg;
-	pthread_mutex_lock(&lock);
-	rec.host_registers++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.host_registers);
 	return OK;
 }
 
 EXPORT CUresult cuMemHostUnregister(void *p)
 {
 	(void)p;
-	pthread_mutex_lock(&lock);
-	rec.host_unregisters++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.host_unregisters);
 	return OK;
 }
 
@@ -235,9 +239,7 @@ EXPORT CUresult cuMemcpy(CUdeviceptr dst, CUdeviceptr src, size_t size)
 	if (fail.copy)
 		return fail.copy;
 	memmove((void *)(uintptr_t)dst, (const void *)(uintptr_t)src, size);
-	pthread_mutex_lock(&lock);
-	rec.memcpys++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.memcpys);
 	return OK;
 }
 
@@ -246,9 +248,7 @@ EXPORT CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src, size_t si
 	if (s != &dummy_stream)
 		return ERR_INVALID_VALUE;
 	memcpy((void *)(uintptr_t)dst, src, size);
-	pthread_mutex_lock(&lock);
-	rec.geometry_writes++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.geometry_writes);
 	return OK;
 }
 
@@ -257,9 +257,7 @@ EXPORT CUresult cuMemsetD8_v2(CUdeviceptr p, unsigned char v, size_t n)
 	if (fail.memset)
 		return fail.memset;
 	memset((void *)(uintptr_t)p, v, n);
-	pthread_mutex_lock(&lock);
-	rec.memsets8++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.memsets8);
 	return OK;
 }
 
@@ -271,9 +269,7 @@ EXPORT CUresult cuMemsetD32_v2(CUdeviceptr p, unsigned v, size_t n)
 		return fail.memset;
 	for (size_t i = 0; i < n; i++)
 		w[i] = v;
-	pthread_mutex_lock(&lock);
-	rec.memsets32++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.memsets32);
 	return OK;
 }
 
@@ -372,9 +368,7 @@ EXPORT CUresult cuModuleLoadDataEx(void **mod, const void *image, unsigned n, in
 		m->geometry = calloc(1, m->geometry_size ? m->geometry_size : 1);
 	}
 	*mod = m;
-	pthread_mutex_lock(&lock);
-	rec.modules_loaded++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.modules_loaded);
 	return OK;
 }
 
@@ -384,9 +378,7 @@ EXPORT CUresult cuModuleUnload(void *mod)
 
 	free(m->geometry);
 	free(m);
-	pthread_mutex_lock(&lock);
-	rec.modules_unloaded++;
-	pthread_mutex_unlock(&lock);
+	count(&rec.modules_unloaded);
 	return OK;
 }
 
